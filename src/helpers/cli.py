@@ -28,7 +28,9 @@ def _gazetteer(args: argparse.Namespace) -> int:
 
     hits = search(args.name, args.country)
     if not hits:
-        print(f"no GeoNames cities500 entry named {args.name!r}" + (f" in {args.country}" if args.country else ""), file=sys.stderr)
+        print(
+            f"no GeoNames cities500 entry named {args.name!r}" + (f" in {args.country}" if args.country else ""), file=sys.stderr
+        )
         return 1
     print("geonameid,name,country_code,latitude,longitude,population")
     for c in hits[: args.limit]:
@@ -36,20 +38,54 @@ def _gazetteer(args: argparse.Namespace) -> int:
     return 0
 
 
+def build_doc() -> str:
+    from . import build
+
+    return build.__doc__
+
+
+def add_build_arguments(p: argparse.ArgumentParser) -> None:
+    from .build import add_arguments
+
+    add_arguments(p)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import main
+
+    return main(args)
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m helpers", description="Tools for the fact tables and notebooks of this collection.")
+    p = argparse.ArgumentParser(
+        prog="python -m helpers", description="Tools for the fact tables and notebooks of this collection."
+    )
     sub = p.add_subparsers(dest="command", required=True)
-    v = sub.add_parser("validate", help="check every table in data/ and list every problem (exit 1 if any)",
-                       description="Validate every table in data/ against data/datapackage.json and the seed texts. "
-                       "Each problem names the file, row, line, column, the bad value and what was expected.")
+    v = sub.add_parser(
+        "validate",
+        help="check every table in data/ and list every problem (exit 1 if any)",
+        description="Validate every table in data/ against data/datapackage.json and the seed texts. "
+        "Each problem names the file, row, line, column, the bad value and what was expected.",
+    )
     v.add_argument("--fast", action="store_true", help="skip the gazetteer comparison (GeoNames / Natural Earth, about 2 s)")
     v.set_defaults(func=_validate)
-    g = sub.add_parser("gazetteer", help="look a place up in GeoNames (to fill data/places.csv)",
-                       description="Print GeoNames cities500 entries whose name or alternate name matches, largest first.")
+    g = sub.add_parser(
+        "gazetteer",
+        help="look a place up in GeoNames (to fill data/places.csv)",
+        description="Print GeoNames cities500 entries whose name or alternate name matches, largest first.",
+    )
     g.add_argument("name")
     g.add_argument("--country", help="ISO 3166-1 alpha-2 code, e.g. ML")
     g.add_argument("--limit", type=int, default=5)
     g.set_defaults(func=_gazetteer)
+    b = sub.add_parser(
+        "build",
+        help="execute every notebook and export every figure (skips unchanged ones)",
+        description=build_doc(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_build_arguments(b)
+    b.set_defaults(func=_build)
     return p
 
 

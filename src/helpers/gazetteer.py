@@ -40,7 +40,8 @@ def search(name: str, country_code: str | None = None) -> list[dict]:
     """Cities whose name or alternate name equals ``name`` (case-insensitive), largest first."""
     q = name.casefold()
     hits = [
-        c for c in geonames_cities().values()
+        c
+        for c in geonames_cities().values()
         if (c["name"].casefold() == q or any(a.casefold() == q for a in c.get("alternatenames") or []))
         and (country_code is None or c["countrycode"] == country_code)
     ]

@@ -45,4 +45,6 @@ def reports_dir() -> Path:
 
 
 def figures_dir() -> Path:
-    return reports_dir() / "figures"
+    """Where figures are written: reports/figures, or the build's staging folder ($HELPERS_FIGURES_DIR)."""
+    staged = os.environ.get("HELPERS_FIGURES_DIR")
+    return Path(staged) if staged else reports_dir() / "figures"

@@ -22,6 +22,7 @@ import calendar
 import csv
 import io
 import json
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -123,8 +124,14 @@ def read_raw(root: Path, resource: dict) -> tuple[RawTable | None, list[Problem]
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
-        return None, [Problem(shown, f"UTF-8 text (byte {raw[err.start]:#04x} at offset {err.start} is not UTF-8; re-save the file as UTF-8)",
-                              line=line, value=raw[max(0, err.start - 20): err.start + 1].decode("utf-8", "replace"))]
+        return None, [
+            Problem(
+                shown,
+                f"UTF-8 text (byte {raw[err.start]:#04x} at offset {err.start} is not UTF-8; re-save the file as UTF-8)",
+                line=line,
+                value=raw[max(0, err.start - 20) : err.start + 1].decode("utf-8", "replace"),
+            )
+        ]
     text = text.removeprefix("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     problems: list[Problem] = []
@@ -146,8 +153,11 @@ def read_raw(root: Path, resource: dict) -> tuple[RawTable | None, list[Problem]
             break
         if rec and any(cell.strip() for cell in rec):
             if len(rec) != len(header):
-                problems.append(Problem(shown, f"{len(header)} cells, as in the header", row=len(rows) + 1, line=start,
-                                        value=f"{len(rec)} cells"))
+                problems.append(
+                    Problem(
+                        shown, f"{len(header)} cells, as in the header", row=len(rows) + 1, line=start, value=f"{len(rec)} cells"
+                    )
+                )
             else:
                 rows.append([cell if cell != "" else None for cell in rec])
                 lines.append(start)
@@ -187,12 +197,26 @@ def _column(field: dict) -> pa.Column:
         checks.append(pa.Check.str_matches(c["pattern"], error=_expected_for(field, f"text matching {c['pattern']}")))
     if "minimum" in c:
         lo = c["minimum"]
-        checks.append(pa.Check(lambda v, lo=lo: not _is_num(v) or float(v) >= lo, element_wise=True,
-                               error=f"a number of at least {lo}" + (" (a count cannot be negative)" if lo == 0 else "")))
+        checks.append(
+            pa.Check(
+                lambda v, lo=lo: not _is_num(v) or float(v) >= lo,
+                element_wise=True,
+                error=f"a number of at least {lo}" + (" (a count cannot be negative)" if lo == 0 else ""),
+            )
+        )
     if "maximum" in c:
         hi = c["maximum"]
-        checks.append(pa.Check(lambda v, hi=hi: not _is_num(v) or float(v) <= hi, element_wise=True, error=f"a number of at most {hi}"))
-    return pa.Column(None, checks=checks, nullable=not c.get("required", False), unique=bool(c.get("unique")), required=True, name=field["name"])
+        checks.append(
+            pa.Check(lambda v, hi=hi: not _is_num(v) or float(v) <= hi, element_wise=True, error=f"a number of at most {hi}")
+        )
+    return pa.Column(
+        None,
+        checks=checks,
+        nullable=not c.get("required", False),
+        unique=bool(c.get("unique")),
+        required=True,
+        name=field["name"],
+    )
 
 
 # --------------------------------------------------------------------------- rules
@@ -237,28 +261,42 @@ def _valid_written_date(value: str | None, precision: str | None) -> bool:
 
 def rule_date_form(df: pd.DataFrame, ctx: Context):
     prec = df["time_precision"]
-    ok_date = pd.Series([_valid_written_date(d, p) for d, p in zip(df["date"], prec)], index=df.index)
-    yield ("date", "a real calendar date written as its time_precision says: YYYY-MM-DD for 1 (day) and 2 (span), "
-           "YYYY-MM for 3 (month), YYYY for 4 (year)", ok_date)
+    ok_date = pd.Series([_valid_written_date(d, p) for d, p in zip(df["date"], prec, strict=True)], index=df.index)
+    yield (
+        "date",
+        "a real calendar date written as its time_precision says: YYYY-MM-DD for 1 (day) and 2 (span), "
+        "YYYY-MM for 3 (month), YYYY for 4 (year)",
+        ok_date,
+    )
 
     def end_ok(d, e, p):
         if p == "2":
             return e is not None and _valid_written_date(e, "1") and (d is None or not _valid_written_date(d, "1") or e >= d)
         return e is None
 
-    ok_end = pd.Series([end_ok(d, e, p) for d, e, p in zip(df["date"], df["date_end"], prec)], index=df.index)
+    ok_end = pd.Series([end_ok(d, e, p) for d, e, p in zip(df["date"], df["date_end"], prec, strict=True)], index=df.index)
     yield ("date_end", "a real date YYYY-MM-DD on or after date when time_precision is 2 (a span), and empty otherwise", ok_end)
     both = df["date"].isna() == prec.isna()
     yield ("time_precision", "a time_precision exactly when there is a date", both)
-    yield ("date_basis", "a date_basis (stated or inferred) exactly when there is a date", df["date"].isna() == df["date_basis"].isna())
+    yield (
+        "date_basis",
+        "a date_basis (stated or inferred) exactly when there is a date",
+        df["date"].isna() == df["date_basis"].isna(),
+    )
 
 
 def rule_reasoning(df: pd.DataFrame, ctx: Context):
-    yield ("date_reasoning", "how the date was inferred, since date_basis is 'inferred'",
-           ~((df["date_basis"] == "inferred") & df["date_reasoning"].isna()))
+    yield (
+        "date_reasoning",
+        "how the date was inferred, since date_basis is 'inferred'",
+        ~((df["date_basis"] == "inferred") & df["date_reasoning"].isna()),
+    )
     if "place_basis" in df:
-        yield ("place_reasoning", "how the place was inferred, since place_basis is 'inferred'",
-               ~((df["place_basis"] == "inferred") & df["place_reasoning"].isna()))
+        yield (
+            "place_reasoning",
+            "how the place was inferred, since place_basis is 'inferred'",
+            ~((df["place_basis"] == "inferred") & df["place_reasoning"].isna()),
+        )
 
 
 def rule_quote(df: pd.DataFrame, ctx: Context):
@@ -267,9 +305,13 @@ def rule_quote(df: pd.DataFrame, ctx: Context):
             return True  # outside source (checked by hand) or a problem reported elsewhere
         return normalise(quote) in ctx.source_texts[src]
 
-    ok = pd.Series([found(s, q) for s, q in zip(df["source_id"], df["quote"])], index=df.index)
-    yield ("quote", "words that occur verbatim in the text of the source named in source_id (after normalising "
-           "whitespace, curly quotes and dashes; an article part's quotes must lie in that part)", ok)
+    ok = pd.Series([found(s, q) for s, q in zip(df["source_id"], df["quote"], strict=True)], index=df.index)
+    yield (
+        "quote",
+        "words that occur verbatim in the text of the source named in source_id (after normalising "
+        "whitespace, curly quotes and dashes; an article part's quotes must lie in that part)",
+        ok,
+    )
 
 
 def rule_numbers(df: pd.DataFrame, ctx: Context):
@@ -288,14 +330,21 @@ def rule_numbers(df: pd.DataFrame, ctx: Context):
                 return True
             return int(v) in numbers_in(row["quote"])
 
-        yield (col, "a number that appears in the row's quote, in digits or words (never typed from memory)",
-               df.apply(ok, axis=1).astype(bool))
+        yield (
+            col,
+            "a number that appears in the row's quote, in digits or words (never typed from memory)",
+            df.apply(ok, axis=1).astype(bool),
+        )
 
 
 def rule_place(df: pd.DataFrame, ctx: Context):
     not_stated = df["place_basis"] == "not_stated"
     yield ("place_id", "a place_id unless place_basis is 'not_stated', and none if it is", not_stated == df["place_id"].isna())
-    yield ("geo_precision", "a geo_precision exactly when there is a place_id", df["place_id"].isna() == df["geo_precision"].isna())
+    yield (
+        "geo_precision",
+        "a geo_precision exactly when there is a place_id",
+        df["place_id"].isna() == df["geo_precision"].isna(),
+    )
 
 
 def rule_casualty_kind(df: pd.DataFrame, ctx: Context):
@@ -311,8 +360,11 @@ def rule_coord_source(df: pd.DataFrame, ctx: Context):
     sources = ctx.ids("sources")
     ok = df["coord_source"].isin(["geonames", "natural_earth"]) | df["coord_source"].isin(sources)
     yield ("coord_source", "'geonames', 'natural_earth' or an id in sources.csv", ok)
-    yield ("geonameid", "a geonameid when coord_source is 'geonames' or 'natural_earth'",
-           ~(df["coord_source"].isin(["geonames", "natural_earth"]) & df["geonameid"].isna()))
+    yield (
+        "geonameid",
+        "a geonameid when coord_source is 'geonames' or 'natural_earth'",
+        ~(df["coord_source"].isin(["geonames", "natural_earth"]) & df["geonameid"].isna()),
+    )
 
 
 def rule_source_kind(df: pd.DataFrame, ctx: Context):
@@ -320,7 +372,11 @@ def rule_source_kind(df: pd.DataFrame, ctx: Context):
     outside = df["kind"] == "outside"
     seed = df["kind"] == "seed_file"
     yield ("parent_id", "a parent_id (a seed_file) for an article_part", ~(part & df["parent_id"].isna()))
-    yield ("part", "before_splice or after_splice for an article_part", ~(part & ~df["part"].isin(["before_splice", "after_splice"])))
+    yield (
+        "part",
+        "before_splice or after_splice for an article_part",
+        ~(part & ~df["part"].isin(["before_splice", "after_splice"])),
+    )
     yield ("date", "a date for an article_part or outside source", ~((part | outside) & df["date"].isna()))
     yield ("url", "a URL for an outside source", ~(outside & df["url"].isna()))
     yield ("quote", "the passage relied on, for an outside source", ~(outside & df["quote"].isna()))
@@ -335,8 +391,11 @@ def rule_source_kind(df: pd.DataFrame, ctx: Context):
             return False
         return True
 
-    yield ("splice_marker", "a marker with one '|' that occurs exactly once in the seed text",
-           df.apply(marker_ok, axis=1).astype(bool))
+    yield (
+        "splice_marker",
+        "a marker with one '|' that occurs exactly once in the seed text",
+        df.apply(marker_ok, axis=1).astype(bool),
+    )
 
 
 def rule_gazetteer(df: pd.DataFrame, ctx: Context):
@@ -355,8 +414,12 @@ def rule_gazetteer(df: pd.DataFrame, ctx: Context):
         gid, lat, lon = int(row["geonameid"]), float(row["latitude"]), float(row["longitude"])
         if row["coord_source"] == "geonames":
             c = cities.get(gid)
-            return (c is not None and c["countrycode"] == row["country_code"]
-                    and abs(c["latitude"] - lat) < 1e-4 and abs(c["longitude"] - lon) < 1e-4)
+            return (
+                c is not None
+                and c["countrycode"] == row["country_code"]
+                and abs(c["latitude"] - lat) < 1e-4
+                and abs(c["longitude"] - lon) < 1e-4
+            )
         if row["coord_source"] == "natural_earth":
             info = countries.get(row["country_code"])
             if info is None or info["geonameid"] != gid:
@@ -366,14 +429,24 @@ def rule_gazetteer(df: pd.DataFrame, ctx: Context):
             return bool(((ne["LABEL_Y"] - lat).abs().lt(1e-4) & (ne["LABEL_X"] - lon).abs().lt(1e-4)).any())
         return True
 
-    yield ("geonameid", "coordinates and country that agree with the gazetteer entry (GeoNames city or country id, "
-           "Natural Earth label point) within 0.0001 degrees", df.apply(agrees, axis=1).astype(bool))
+    yield (
+        "geonameid",
+        "coordinates and country that agree with the gazetteer entry (GeoNames city or country id, "
+        "Natural Earth label point) within 0.0001 degrees",
+        df.apply(agrees, axis=1).astype(bool),
+    )
 
 
 RULES: dict[str, Rule] = {
-    "date_form": rule_date_form, "reasoning": rule_reasoning, "quote": rule_quote, "numbers": rule_numbers,
-    "place": rule_place, "casualty_kind": rule_casualty_kind, "coord_source": rule_coord_source,
-    "source_kind": rule_source_kind, "gazetteer": rule_gazetteer,
+    "date_form": rule_date_form,
+    "reasoning": rule_reasoning,
+    "quote": rule_quote,
+    "numbers": rule_numbers,
+    "place": rule_place,
+    "casualty_kind": rule_casualty_kind,
+    "coord_source": rule_coord_source,
+    "source_kind": rule_source_kind,
+    "gazetteer": rule_gazetteer,
 }
 
 
@@ -395,8 +468,17 @@ def _source_texts(root: Path, raw: dict[str, RawTable]) -> tuple[dict[str, str],
         try:
             raw_seed[row["id"]] = read_seed(row["path"])
         except (OSError, UnicodeDecodeError, TypeError) as err:
-            problems.append(Problem(src.file, f"a readable UTF-8 seed file ({err})", row=i + 1, line=src.lines[i],
-                                    row_id=row["id"], column="path", value=row["path"]))
+            problems.append(
+                Problem(
+                    src.file,
+                    f"a readable UTF-8 seed file ({err})",
+                    row=i + 1,
+                    line=src.lines[i],
+                    row_id=row["id"],
+                    column="path",
+                    value=row["path"],
+                )
+            )
             continue
         texts[row["id"]] = normalise(raw_seed[row["id"]])
     for _, row in f[f["kind"] == "article_part"].iterrows():
@@ -441,8 +523,17 @@ def _problems_from(err: pa.errors.SchemaErrors, t: RawTable, fields: dict, messa
         seen.add(key)
         cell = t.frame.at[i, column] if column in t.frame.columns else value
         row_id = t.frame.at[i, "id"] if "id" in t.frame.columns else None
-        out.append(Problem(t.file, expected, row=i + 1, line=t.lines[i], row_id=row_id, column=column,
-                           value=None if cell is None or (isinstance(cell, float) and pd.isna(cell)) else str(cell)))
+        out.append(
+            Problem(
+                t.file,
+                expected,
+                row=i + 1,
+                line=t.lines[i],
+                row_id=row_id,
+                column=column,
+                value=None if cell is None or (isinstance(cell, float) and pd.isna(cell)) else str(cell),
+            )
+        )
     return out
 
 
@@ -525,13 +616,18 @@ def _typed(t: RawTable, res: dict) -> pd.DataFrame:
             df[col] = df[col].astype("string")
         if f.get("categorical"):
             cats = enum if enum is not None else sorted(df[col].dropna().unique())
-            df[col] = pd.Categorical(df[col].astype(object).where(df[col].notna(), None), categories=cats,
-                                     ordered=kind == "integer")
+            df[col] = pd.Categorical(
+                df[col].astype(object).where(df[col].notna(), None), categories=cats, ordered=kind == "integer"
+            )
     if "date" in df.columns and "time_precision" in df.columns:
         periods = [
             _period(d, e, int(p)) if d is not pd.NA and d is not None else (pd.NaT, pd.NaT)
-            for d, e, p in zip(df["date"], df["date_end"].astype(object).where(df["date_end"].notna(), None),
-                               df["time_precision"].astype(object).fillna(0))
+            for d, e, p in zip(
+                df["date"],
+                df["date_end"].astype(object).where(df["date_end"].notna(), None),
+                df["time_precision"].astype(object).fillna(0),
+                strict=True,
+            )
         ]
         df["start"] = pd.to_datetime(pd.Series([a for a, _ in periods], index=df.index))
         df["end"] = pd.to_datetime(pd.Series([b for _, b in periods], index=df.index))
@@ -557,14 +653,30 @@ def _load_all_cached(root: Path, fingerprint: tuple) -> dict[str, pd.DataFrame]:
     return out
 
 
-def load_all(root: Path | None = None) -> dict[str, pd.DataFrame]:
+def _note_read(name: str) -> None:
+    """Log a table read when the build asks for it ($HELPERS_READ_LOG), so undeclared reads are caught."""
+    log = os.environ.get("HELPERS_READ_LOG")
+    if log:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(name + "\n")
+
+
+class Tables(dict):
+    """The tables by name; reading one (``tables["troops"]``) is logged for the build."""
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        _note_read(name)
+        return super().__getitem__(name)
+
+
+def load_all(root: Path | None = None) -> Tables:
     """Every table, validated (all tables at once, since they refer to each other) and typed.
 
     Raises DataError listing every problem. Results are cached until a file in
     data/ or seeds/ changes.
     """
     root = (root or paths.project_root()).resolve()
-    return {k: v.copy() for k, v in _load_all_cached(root, _fingerprint(root)).items()}
+    return Tables({k: v.copy() for k, v in _load_all_cached(root, _fingerprint(root)).items()})
 
 
 def load_table(name: str, root: Path | None = None) -> pd.DataFrame:

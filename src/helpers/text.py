@@ -15,11 +15,20 @@ from .paths import project_root
 # 3. en and em dashes become '-';
 # 4. every run of whitespace (spaces, tabs, line breaks) becomes one space; ends are stripped.
 # Case, spelling and punctuation otherwise must match exactly.
-_TRANSLATE = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-    "\u2013": "-", "\u2014": "-",
-})
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+    }
+)
 _SPACE = re.compile(r"\s+")
 
 
@@ -80,7 +89,26 @@ def glued_words(text: str) -> list[str]:
     """
     words = re.findall(r"[A-Za-z]+", text)
     vocab = set(words)
-    endings = ("s", "es", "ed", "ing", "er", "ers", "ly", "ion", "ions", "al", "ian", "ist", "ists", "ism", "n", "an", "ans", "ese")
+    endings = (
+        "s",
+        "es",
+        "ed",
+        "ing",
+        "er",
+        "ers",
+        "ly",
+        "ion",
+        "ions",
+        "al",
+        "ian",
+        "ist",
+        "ists",
+        "ism",
+        "n",
+        "an",
+        "ans",
+        "ese",
+    )
     found = []
     for w in dict.fromkeys(words):
         if not w[0].isupper() or words.count(w) != 1:

@@ -1,0 +1,44 @@
+# The whole set-up is `make report` (build everything) and `make test` (run the tests):
+# each creates .venv and installs the pinned requirements on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# jupyter refuses to start as root without --allow-root (CI and these machines run as root)
+ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+
+.PHONY: report test lab lint bench clean help
+
+help:
+	@echo "make report  execute every notebook and export every chart and map to reports/"
+	@echo "make test    run the test suite (validation, notebooks, charts, maps, JupyterLab in Chromium)"
+	@echo "make lab     open JupyterLab on the collection (127.0.0.1, token on)"
+	@echo "make lint    ruff"
+	@echo "make bench   time the build against a serial nbconvert run"
+	@echo "make clean   remove reports/ (keeps .venv)"
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/python -m helpers build $(ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(ARGS)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --LabApp.news_url=None $(ROOT_FLAG) notebooks
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+bench: $(STAMP)
+	$(BIN)/python -m helpers bench
+
+clean:
+	rm -rf reports

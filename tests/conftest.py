@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Scratch:
+    """A throw-away copy of data/ and seeds/ that a test may break."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def rows(self, table: str) -> tuple[list[str], list[dict]]:
+        with open(self.root / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            return list(reader.fieldnames), list(reader)
+
+    def write(self, table: str, header: list[str], rows: list[dict]) -> None:
+        with open(self.root / "data" / f"{table}.csv", "w", encoding="utf-8", newline="") as fh:
+            w = csv.DictWriter(fh, fieldnames=header, lineterminator="\n", extrasaction="ignore")
+            w.writeheader()
+            w.writerows(rows)
+
+    def edit(self, table: str, row_id: str, column: str, value: str) -> int:
+        """Set one cell; returns the 1-based row number of the edited row."""
+        header, rows = self.rows(table)
+        for n, r in enumerate(rows, start=1):
+            if r["id"] == row_id:
+                assert column in r, f"{table} has no column {column}"
+                r[column] = value
+                self.write(table, header, rows)
+                return n
+        raise KeyError(row_id)
+
+
+@pytest.fixture
+def scratch(tmp_path, monkeypatch) -> Scratch:
+    for sub in ("data", "seeds"):
+        shutil.copytree(ROOT / sub, tmp_path / sub)
+    monkeypatch.setenv("HELPERS_PROJECT_ROOT", str(tmp_path))
+    return Scratch(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The whole collection built once, in a scratch copy of the project, by the real build."""
+    import io
+    import os
+
+    from helpers.build import build
+
+    root = tmp_path_factory.mktemp("project")
+    for sub in ("data", "seeds", "notebooks"):
+        shutil.copytree(ROOT / sub, root / sub)
+    shutil.copy(ROOT / "requirements.txt", root / "requirements.txt")
+    old = os.environ.get("HELPERS_PROJECT_ROOT")
+    os.environ["HELPERS_PROJECT_ROOT"] = str(root)
+    try:
+        log = io.StringIO()
+        results = build(root=root, force=True, out=log)
+    finally:
+        if old is None:
+            os.environ.pop("HELPERS_PROJECT_ROOT", None)
+        else:
+            os.environ["HELPERS_PROJECT_ROOT"] = old
+    failed = [f"{r.name}: {r.message}" for r in results if r.status != "ran"]
+    assert not failed, "build failed:\n" + "\n".join(failed) + "\n" + log.getvalue()
+    return root

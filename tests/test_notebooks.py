@@ -1,0 +1,50 @@
+"""Notebooks are committed clean and run top to bottom in a fresh kernel."""
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers.build import notebooks
+from helpers.tables import TABLES
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = notebooks(ROOT)
+
+
+def test_there_are_numbered_notebooks():
+    assert NOTEBOOKS and NOTEBOOKS[0].name.startswith("01_")
+    numbers = [int(p.name[:2]) for p in NOTEBOOKS]
+    assert numbers == list(range(1, len(numbers) + 1))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_without_outputs(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] == "code":
+            assert cell.get("outputs") == [], f"cell {i + 1} has outputs"
+            assert cell.get("execution_count") is None, f"cell {i + 1} has an execution count"
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    reads = nb["metadata"]["helpers"]["reads"]
+    assert reads and set(reads) <= set(TABLES)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_follows_the_notebook_anatomy(path):
+    nb = nbformat.read(path, as_version=4)
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# ")
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert all("sys.path" not in c for c in code), "no sys.path tricks: helpers is installed"
+    assert all("read_csv(" not in c for c in code), "tables are loaded through helpers, never read directly"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_executes_top_to_bottom_without_errors(built, path):
+    executed = nbformat.read(built / "reports" / "notebooks" / path.name, as_version=4)
+    code = [c for c in executed.cells if c.cell_type == "code"]
+    assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
+    errors = [o for c in code for o in c.outputs if o.output_type == "error"]
+    assert not errors, errors
+    assert (built / "reports" / "notebooks" / path.with_suffix(".html").name).stat().st_size > 10_000

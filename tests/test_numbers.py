@@ -1,0 +1,23 @@
+import pytest
+
+from helpers.numbers import numbers_in
+
+
+@pytest.mark.parametrize(
+    "text, number",
+    [
+        ("France has deployed over five thousand men", 5000),
+        ("will have to reduce by two thousand men", 2000),
+        ("to send a thousand Russian mercenaries", 1000),
+        ("a contract worth over 10 million dollars a month", 10_000_000),
+        ("made up of 700 soldiers from 25 European countries", 25),
+        ("is the 52nd victim of the Paris war in Mali, which began in 2013", 52),
+    ],
+)
+def test_numbers_written_in_words_or_digits_are_found(text, number):
+    assert number in numbers_in(text)
+
+
+def test_a_number_not_in_the_text_is_not_found():
+    assert 10 not in numbers_in("over 10 million dollars")
+    assert 5001 not in numbers_in("over five thousand men")

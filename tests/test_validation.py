@@ -1,0 +1,218 @@
+"""The real tables validate; every kind of bad input gets a precise error."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from helpers.tables import DataError, load_all, load_table, validate
+
+
+def test_the_real_tables_validate_including_the_gazetteer():
+    assert [str(p) for p in validate(check_gazetteer=True)] == []
+
+
+def test_typed_loading():
+    ev = load_table("events")
+    assert isinstance(ev["event_type"].dtype, pd.CategoricalDtype)
+    assert ev["start"].dtype.kind == "M" and ev["end"].dtype.kind == "M"
+    by_id = ev.set_index("id")
+    # precision decides the period a written date covers
+    assert (by_id.at["ev_leave_kidal", "start"], by_id.at["ev_leave_kidal", "end"]) == (
+        pd.Timestamp("2021-12-01"),
+        pd.Timestamp("2021-12-31"),
+    )
+    assert by_id.at["ev_troop_cut_2023", "end"] == pd.Timestamp("2023-12-31")
+    assert by_id.at["ev_nato_suspension_reported", "end"] == pd.Timestamp("2020-01-20")
+    troops = load_table("troops")
+    assert str(troops["value"].dtype) == "Int64"
+    assert troops.set_index("id").at["tr_french_2021", "bound"] == "lower_bound"
+    places = load_table("places")
+    assert str(places["latitude"].dtype) == "Float64"
+
+
+def test_every_article_fact_the_issue_lists_is_in_a_table():
+    t = load_all()
+    troops = t["troops"].set_index("id")["value"].to_dict()
+    assert troops == {
+        "tr_french_2021": 5000,
+        "tr_french_cut_2023": 2000,
+        "tr_eutm_personnel": 700,
+        "tr_eutm_countries": 25,
+        "tr_wagner_personnel": 1000,
+        "tr_wagner_cost": 10_000_000,
+    }
+    cas = t["casualties"].set_index("id")
+    assert (cas.at["cas_blasco", "name"], cas.at["cas_blasco", "age"], cas.at["cas_blasco", "date"]) == (
+        "Maxime Blasco",
+        34,
+        "2021-09-24",
+    )
+    assert (cas.at["cas_french_total", "deaths"], cas.at["cas_french_total", "since_year"]) == (52, 2013)
+    places = set(t["places"]["id"])
+    assert {
+        "gossi",
+        "kidal",
+        "tessalit",
+        "timbuktu",
+        "bamako",
+        "mali",
+        "mauritania",
+        "libya",
+        "algeria",
+        "niger",
+        "burkina_faso",
+        "iraq",
+        "jordan",
+        "munich",
+        "brussels",
+    } <= places
+    ev = t["events"]
+    assert set(ev["event_type"]) >= {
+        "fatality",
+        "targeted_killing",
+        "base_withdrawal",
+        "troop_reduction",
+        "speech",
+        "contract_reported",
+        "military_intervention",
+        "mission_status",
+        "decision",
+        "meeting",
+    }
+    # every inferred value says why
+    for name in ("events", "troops", "casualties"):
+        inferred = t[name][t[name]["date_basis"] == "inferred"]
+        assert inferred["date_reasoning"].notna().all(), name
+
+
+def _problems(**kw):
+    return [str(p) for p in validate(check_gazetteer=kw.get("gazetteer", False))]
+
+
+def _one(problems, *needles):
+    hits = [p for p in problems if all(n in p for n in needles)]
+    assert hits, f"no problem mentions {needles}; got:\n" + "\n".join(problems)
+    return hits[0]
+
+
+def test_quote_not_in_the_source(scratch):
+    row = scratch.edit("events", "ev_blasco_killed", "quote", "killed on Friday morning by a drone")
+    msg = _one(_problems(), "data/events.csv", f"row {row} ", "'quote'")
+    assert "ev_blasco_killed" in msg and "by a drone" in msg and "verbatim" in msg
+
+
+def test_quote_from_the_other_story_is_refused(scratch):
+    # the words are in the file, but in the Mali part, not the NATO part the row claims
+    scratch.edit("events", "ev_ministers_decide", "quote", "In Mali, France has deployed over five thousand men")
+    _one(_problems(), "data/events.csv", "ev_ministers_decide", "'quote'")
+
+
+def test_unknown_place(scratch):
+    row = scratch.edit("events", "ev_leave_kidal", "place_id", "atlantis")
+    msg = _one(_problems(), "data/events.csv", f"row {row} ", "'place_id'", "'atlantis'")
+    assert "data/places.csv" in msg
+
+
+def test_unknown_source(scratch):
+    row = scratch.edit("troops", "tr_eutm_personnel", "source_id", "le_monde")
+    _one(_problems(), "data/troops.csv", f"row {row} ", "'source_id'", "'le_monde'", "data/sources.csv")
+
+
+@pytest.mark.parametrize("bad", ["2021-13-01", "2021-02-30"])
+def test_impossible_calendar_date(scratch, bad):
+    row = scratch.edit("events", "ev_blasco_killed", "date", bad)
+    _one(_problems(), "data/events.csv", f"row {row} ", "'date'", repr(bad), "real calendar date")
+
+
+def test_a_word_in_a_date_column(scratch):
+    row = scratch.edit("events", "ev_un_speech", "date", "yesterday")
+    _one(_problems(), "data/events.csv", f"row {row} ", "'date'", "'yesterday'")
+
+
+def test_day_precision_on_a_month(scratch):
+    row = scratch.edit("events", "ev_leave_kidal", "time_precision", "1")
+    _one(_problems(), "data/events.csv", f"row {row} ", "'date'", "'2021-12'", "YYYY-MM-DD for 1")
+
+
+def test_span_needs_an_end(scratch):
+    row = scratch.edit("events", "ev_nato_suspension_reported", "date_end", "")
+    _one(_problems(), "data/events.csv", f"row {row} ", "'date_end'")
+
+
+@pytest.mark.parametrize("bad, expect", [("-5000", "at least 0"), ("5000.5", "whole number"), ("many", "whole number")])
+def test_bad_troop_counts(scratch, bad, expect):
+    row = scratch.edit("troops", "tr_french_2021", "value", bad)
+    _one(_problems(), "data/troops.csv", f"row {row} ", "'value'", repr(bad), expect)
+
+
+def test_a_number_that_is_not_in_its_quote(scratch):
+    row = scratch.edit("troops", "tr_eutm_countries", "value", "27")
+    _one(_problems(), "data/troops.csv", f"row {row} ", "'value'", "'27'", "appears in the row's quote")
+
+
+def test_inferred_without_reasoning(scratch):
+    row = scratch.edit("casualties", "cas_blasco", "date_reasoning", "")
+    _one(_problems(), "data/casualties.csv", f"row {row} ", "'date_reasoning'")
+
+
+def test_missing_required_column(scratch):
+    header, rows = scratch.rows("casualties")
+    header.remove("deaths")
+    scratch.write("casualties", header, rows)
+    _one(_problems(), "data/casualties.csv", "'deaths'", "line 1")
+
+
+def test_duplicate_id(scratch):
+    header, rows = scratch.rows("troops")
+    rows[1]["id"] = rows[0]["id"]
+    scratch.write("troops", header, rows)
+    problems = _problems()
+    _one(problems, "data/troops.csv", "row 1 ", "'id'", "unique")
+    _one(problems, "data/troops.csv", "row 2 ", "'id'", "unique")
+
+
+def test_file_that_is_not_utf8(scratch):
+    path = scratch.root / "data" / "claims.csv"
+    path.write_bytes(path.read_bytes().replace("Côte".encode(), "Côte".encode("latin-1")))
+    msg = _one(_problems(), "data/claims.csv", "UTF-8")
+    assert "line 2" in msg and "0xf4" in msg
+
+
+def test_latitude_out_of_range(scratch):
+    row = scratch.edit("places", "gossi", "latitude", "95")
+    _one(_problems(), "data/places.csv", f"row {row} ", "'latitude'", "'95'", "at most 90")
+
+
+def test_coordinates_that_disagree_with_the_gazetteer(scratch):
+    row = scratch.edit("places", "kidal", "latitude", "18.5")
+    _one(_problems(gazetteer=True), "data/places.csv", f"row {row} ", "'geonameid'", "gazetteer")
+
+
+def test_all_problems_at_once_and_the_loader_refuses(scratch):
+    scratch.edit("events", "ev_un_speech", "date", "yesterday")
+    scratch.edit("places", "gossi", "latitude", "95")
+    scratch.edit("troops", "tr_french_2021", "value", "-1")
+    assert len(_problems()) >= 3
+    with pytest.raises(DataError) as err:
+        load_table("troops")
+    text = str(err.value)
+    assert "data/events.csv" in text and "data/places.csv" in text and "data/troops.csv" in text
+
+
+def test_validate_command_exits_non_zero_and_names_file_row_column(scratch):
+    scratch.edit("places", "gossi", "latitude", "95")
+    bad = subprocess.run([sys.executable, "-m", "helpers", "validate", "--fast"], capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert (
+        "data/places.csv: row 1 (line 2, id 'gossi'), column 'latitude': got '95'; expected a number of at most 90" in bad.stderr
+    )
+
+
+def test_validate_command_passes_on_the_real_tables():
+    ok = subprocess.run([sys.executable, "-m", "helpers", "validate"], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    assert "all tables valid" in ok.stdout
