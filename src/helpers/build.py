@@ -106,6 +106,7 @@ def _failing_cell(nb) -> str:
 def _execute(root: Path, nb_path: Path, timeout: int) -> Result:
     """Run one notebook; on success publish its outputs, on failure leave the old ones."""
     import nbformat
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, DeadKernelError
     from nbconvert import HTMLExporter
@@ -120,9 +121,19 @@ def _execute(root: Path, nb_path: Path, timeout: int) -> Result:
     nb = nbformat.read(nb_path, as_version=4)
     # the kernel gets this process's environment plus where to log table reads and stage figures
     env = dict(os.environ, **{READ_LOG_ENV: str(read_log), FIGURES_ENV: str(fig_stage), paths.ROOT_ENV: str(root)})
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(nb_path.parent)}})
+    # IPC transport (Unix sockets in the private staging folder): kernels started in parallel cannot race for a
+    # TCP port ("Address already in use"), nothing listens on the network, and the kernel does not warn that
+    # TCP traffic is unencrypted.
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(stage / "kernel"))
+    client = NotebookClient(
+        nb, km=km, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(nb_path.parent)}}
+    )
     try:
-        client.execute(env=env)
+        try:
+            client.execute(env=env)
+        finally:
+            if km.has_kernel:  # nbclient leaves a kernel manager it was given running: stop it here
+                km.shutdown_kernel(now=False)
     except (CellExecutionError, DeadKernelError, TimeoutError, RuntimeError) as err:
         where = _failing_cell(nb)
         shutil.rmtree(stage, ignore_errors=True)

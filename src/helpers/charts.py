@@ -759,7 +759,7 @@ def source_line(tables, data: pd.DataFrame, extra: str = "", also: Iterable[str]
     unknown = [i for i in ids if i not in src.index]
     if unknown:
         raise ChartError(f"plotted rows cite unknown source(s) {unknown}")
-    article, outside = [], []
+    article, outside, datasets = [], [], []
     for i in ids:
         s = src.loc[i]
         if s["kind"] == "article_part":
@@ -768,10 +768,14 @@ def source_line(tables, data: pd.DataFrame, extra: str = "", also: Iterable[str]
             article.append(f"the article's {story} story ({s['path']}, dated {when} by inference)")
         elif s["kind"] == "seed_file":
             article.append(f"the article ({s['path']})")
+        elif s["kind"] == "dataset":
+            datasets.append(f"{s['publisher']} ({s['url']})")
         else:
             outside.append(f"{s['publisher']}, {s['date']} ({s['url']})")
     parts = ["; ".join(article)] if article else []
     if outside:
         parts.append("outside reporting: " + "; ".join(outside))
+    if datasets:
+        parts.append("reference data: " + "; ".join(datasets))
     line = "Source: " + "; ".join(parts) + "."
     return line + (f" {extra}" if extra else "")

