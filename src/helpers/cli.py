@@ -86,7 +86,27 @@ def parser() -> argparse.ArgumentParser:
     )
     add_build_arguments(b)
     b.set_defaults(func=_build)
+    bench = sub.add_parser(
+        "bench",
+        help="time the full build, a serial nbconvert run, a no-op rebuild and the import floor; print the ratios",
+        description=_bench_doc(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    bench.set_defaults(func=_bench)
     return p
+
+
+def _bench_doc() -> str:
+    from . import bench
+
+    return bench.__doc__ or ""
+
+
+def _bench(args) -> int:
+    from . import bench
+
+    bench.run()
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

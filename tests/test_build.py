@@ -1,0 +1,147 @@
+"""The build: skips what did not change, re-runs exactly what did, fails loudly and keeps good outputs, stays offline."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers.build import build, declared_reads, notebooks
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def project(built, tmp_path, monkeypatch) -> Path:
+    """A private copy of the built project (tables, notebooks, reports and build state)."""
+    copy = tmp_path / "project"
+    shutil.copytree(built, copy, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    monkeypatch.setenv("HELPERS_PROJECT_ROOT", str(copy))
+    return copy
+
+
+def _run_cli(root: Path, *args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, HELPERS_PROJECT_ROOT=str(root), **(env_extra or {}))
+    return subprocess.run([sys.executable, "-m", "helpers", "build", *args], env=env, cwd=ROOT.parent,
+                          capture_output=True, text=True, timeout=900)  # fmt: skip
+
+
+def _snapshot(reports: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(reports)): p.read_bytes() for p in sorted(reports.rglob("*")) if p.is_file()}
+
+
+def test_a_second_build_skips_every_notebook_in_about_a_second(project):
+    out = io.StringIO()
+    t0 = time.perf_counter()
+    results = build(root=project, out=out)
+    seconds = time.perf_counter() - t0
+    assert [r.status for r in results] == ["unchanged"] * len(notebooks(project)), out.getvalue()
+    assert out.getvalue().count("unchanged, skipped") == len(results)
+    assert seconds < 1.0, f"a no-op build took {seconds:.2f} s"
+
+
+def test_the_cli_no_op_from_another_directory(project):
+    done = _run_cli(project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 ran" in done.stdout and "0 failed" in done.stdout
+
+
+def test_changing_one_fact_reruns_exactly_the_notebooks_that_read_it(project):
+    readers = {p.name for p in notebooks(project) if "casualties" in declared_reads(p)}
+    assert readers and len(readers) < len(notebooks(project))
+    path = project / "data" / "casualties.csv"
+    text = path.read_text(encoding="utf-8")
+    assert "the attackers are not named in the article." in text
+    before = _snapshot(project / "reports" / "notebooks")
+    path.write_text(text.replace("the attackers are not named in the article.", "the attackers are not named."),
+                    encoding="utf-8")  # fmt: skip
+    out = io.StringIO()
+    results = build(root=project, out=out)
+    ran = {r.name for r in results if r.status == "ran"}
+    assert ran == readers, out.getvalue()
+    assert all(r.status in ("ran", "unchanged") for r in results)
+    after = _snapshot(project / "reports" / "notebooks")
+    rewritten = {Path(k).with_suffix(".ipynb").name for k in after if after[k] != before.get(k)}
+    assert rewritten == readers, "exactly the readers' executed copies and HTML are new"
+
+
+def test_a_broken_notebook_fails_by_name_and_cell_and_keeps_the_good_outputs(project):
+    target = project / "notebooks" / "04_forces_in_mali.ipynb"
+    nb = nbformat.read(target, as_version=4)
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    broken_at = code[-1]
+    nb.cells[broken_at].source = "data = charts.forces_data(tables)\nraise ValueError('a deliberately broken cell')"
+    nbformat.write(nb, target)
+    before = _snapshot(project / "reports")
+    done = _run_cli(project)
+    assert done.returncode != 0
+    line = next(ln for ln in done.stdout.splitlines() if "FAILED" in ln)
+    assert "04_forces_in_mali.ipynb" in line
+    assert f"cell {broken_at + 1}" in line and "ValueError" in line and "deliberately broken" in line
+    after = _snapshot(project / "reports")
+    assert set(before) <= set(after)
+    changed = [k for k in before if before[k] != after[k] and k != ".build-state.json"]
+    assert not changed, f"outputs changed although nothing ran successfully: {changed}"
+    assert not [k for k in after if k.endswith(".tmp") or "/." in k], "a half-written file was left"
+    assert "1 failed" in done.stdout
+
+
+GUARD = textwrap.dedent(
+    '''
+    """Refuse every socket connection that is not to the loopback interface or a Unix socket, and log it."""
+    import os
+    import socket
+
+    _LOG = os.environ["NETWORK_GUARD_LOG"]
+    _connect, _connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+
+    def _allowed(sock, address):
+        if sock.family == getattr(socket, "AF_UNIX", None):
+            return True
+        host = address[0] if isinstance(address, tuple) else str(address)
+        return host in ("127.0.0.1", "::1", "localhost") or host.startswith("127.")
+
+
+    def _guard(original):
+        def connect(self, address):
+            if not _allowed(self, address):
+                with open(_LOG, "a") as fh:
+                    fh.write(f"{os.getpid()} refused {address!r}\\n")
+                raise ConnectionRefusedError(f"network guard: {address!r} is not loopback")
+            return original(self, address)
+
+        return connect
+
+
+    socket.socket.connect = _guard(_connect)
+    socket.socket.connect_ex = _guard(_connect_ex)
+    '''
+)
+
+
+def test_the_build_opens_no_network_connection_beyond_loopback(project, tmp_path):
+    guard = tmp_path / "guard"
+    guard.mkdir()
+    (guard / "sitecustomize.py").write_text(GUARD)
+    log = tmp_path / "refused.log"
+    env = {"PYTHONPATH": str(guard), "NETWORK_GUARD_LOG": str(log)}
+    # the guard works: a connection to the outside is refused and logged, in this process's children too
+    probe = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('192.0.2.1', 80), timeout=2)"],
+                           env=dict(os.environ, **env), capture_output=True, text=True)  # fmt: skip
+    assert probe.returncode != 0 and "network guard" in probe.stderr
+    assert "192.0.2.1" in log.read_text()
+    log.unlink()
+    # the whole build, every kernel included (they inherit PYTHONPATH), under the guard
+    done = _run_cli(project, "--force", env_extra=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"{len(notebooks(project))} ran" in done.stdout
+    assert not log.exists(), f"the build tried to reach the network:\n{log.read_text()}"
