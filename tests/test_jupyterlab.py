@@ -1,0 +1,172 @@
+"""Every notebook, opened in a real JupyterLab in headless Chromium, runs all its cells without an error.
+
+JupyterLab is started on 127.0.0.1 with a token, in a scratch copy of the project (so figures land there and the
+committed notebooks are never saved over: autosave is off). Playwright drives Debian's /usr/bin/chromium.
+Without chromium the test is skipped with the reason, except under CI=true, where that is a failure.
+On failure a screenshot is saved to reports/jupyterlab-failures/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from helpers.build import notebooks
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "reports" / "jupyterlab-failures"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run"]  # fmt: skip
+
+# user settings: no news or update checks, no autosave, every cell rendered (so outputs can be counted)
+SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+}
+
+
+def _require_browser() -> None:
+    if CHROMIUM.exists():
+        return
+    reason = f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium) to run the JupyterLab test"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason + " (CI=true: a missing browser is a failure, not a skip)")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _api(base: str, token: str, path: str, method: str = "GET"):
+    req = urllib.request.Request(f"{base}{path}", method=method, headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        body = resp.read()
+    return json.loads(body) if body else None
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    _require_browser()
+    root = tmp_path_factory.mktemp("lab")
+    for sub in ("data", "seeds", "notebooks"):
+        shutil.copytree(ROOT / sub, root / sub)
+    settings = root / "settings"
+    for rel, value in SETTINGS.items():
+        path = settings / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value))
+    port, token = _free_port(), secrets.token_hex(16)
+    env = dict(os.environ, HELPERS_PROJECT_ROOT=str(root), JUPYTERLAB_SETTINGS_DIR=str(settings),
+               JUPYTER_RUNTIME_DIR=str(root / "runtime"))  # fmt: skip
+    jupyter = str(Path(sys.executable).with_name("jupyter"))
+    log = open(root / "lab.log", "w")
+    proc = subprocess.Popen(
+        [jupyter, "lab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+         f"--IdentityProvider.token={token}", "--LabApp.news_url=None", f"--ServerApp.root_dir={root / 'notebooks'}"],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                _api(base, token, "/api/status")
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("JupyterLab did not start:\n" + (root / "lab.log").read_text()) from None
+                time.sleep(0.5)
+        yield {"base": base, "token": token, "root": root}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(lab):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+READY = """() => {
+  const k = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-KernelName, .jp-KernelName');
+  const i = document.querySelector('.jp-Notebook-ExecutionIndicator');
+  return k && !/No Kernel|Starting|Connecting/i.test(k.textContent) && i && i.dataset.status === 'idle';
+}"""
+
+DONE = """(n) => {
+  const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputArea-prompt')];
+  const numbered = prompts.filter(p => /\\[\\d+\\]/.test(p.textContent)).length;
+  const errors = [...document.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
+      .filter(e => e.textContent.includes('Traceback')).length;
+  const i = document.querySelector('.jp-Notebook-ExecutionIndicator');
+  const idle = i && i.dataset.status === 'idle';
+  return idle && (errors > 0 || (prompts.length === n && numbered === n));
+}"""
+
+
+def _code_cells(path: Path) -> int:
+    return sum(c["cell_type"] == "code" for c in json.loads(path.read_text(encoding="utf-8"))["cells"])
+
+
+def _shows_figures(path: Path) -> bool:
+    return any("charts.show(" in "".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"])
+
+
+@pytest.mark.parametrize("path", notebooks(ROOT), ids=lambda p: p.name)
+def test_notebook_runs_in_jupyterlab(lab, browser, path):
+    base, token = lab["base"], lab["token"]
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        page.goto(f"{base}/lab/tree/{path.name}?token={token}&reset", wait_until="domcontentloaded", timeout=60_000)
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.wait_for_function(READY, timeout=60_000, polling=250)
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        page.wait_for_function(DONE, arg=_code_cells(path), timeout=240_000, polling=250)
+        tracebacks = [t for t in page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+                      .all_inner_texts() if "Traceback" in t]  # fmt: skip
+        assert not tracebacks, tracebacks[0][-2000:]
+        prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
+        assert all(p.strip().startswith("[") and p.strip()[1:-2].isdigit() for p in prompts), prompts
+        if _shows_figures(path):
+            images = page.locator('.jp-OutputArea-output[data-mime-type="image/png"] img')
+            assert images.count() >= 1, "no figure rendered"
+            assert page.evaluate(
+                "() => [...document.querySelectorAll('.jp-OutputArea-output[data-mime-type=\"image/png\"] img')]"
+                ".every(i => i.complete && i.naturalWidth > 500)"
+            ), "a figure did not load"
+            for name in re.findall(r'charts\.export\(fig, "(\w+)"', path.read_text(encoding="utf-8")):
+                assert (lab["root"] / "reports" / "figures" / f"{name}.png").is_file(), f"{name}.png not written"
+    except BaseException:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{path.stem}.png"), full_page=True)
+        raise
+    finally:
+        page.close()
+        for session in _api(base, token, "/api/sessions") or []:  # kernels outlive the tab
+            _api(base, token, f"/api/sessions/{session['id']}", method="DELETE")
