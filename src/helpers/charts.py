@@ -191,6 +191,24 @@ def figure_texts(fig: Figure, part: str) -> str:
     return " ".join(t.get_text() for t in lines)
 
 
+@contextlib.contextmanager
+def atomic_files(targets: dict[str, Path]) -> Iterator[dict[str, Path]]:
+    """Temporary paths beside ``targets``, renamed into place together only if the block succeeds.
+
+    On any error every temporary file is removed and the previous files stay as they were.
+    """
+    # the temporary name keeps the real suffix: GDAL picks drivers (and warns) by it
+    temps = {k: p.with_name(f".{p.stem}.tmp{p.suffix}") for k, p in targets.items()}
+    try:
+        yield temps
+    except BaseException:
+        for t in temps.values():
+            t.unlink(missing_ok=True)
+        raise
+    for k, t in temps.items():
+        os.replace(t, targets[k])
+
+
 def export(
     fig: Figure,
     name: str,
@@ -221,18 +239,10 @@ def export(
     out = Path(directory) if directory else figures_dir()
     out.mkdir(parents=True, exist_ok=True)
     targets = {ext: out / f"{name}.{ext}" for ext in (*formats, "csv")}
-    temps = {ext: out / f".{name}.{ext}.tmp" for ext in targets}
-    try:
-        with style():
-            for ext in formats:
-                fig.savefig(temps[ext], format=ext, dpi=dpi, metadata=_METADATA[ext])
+    with atomic_files(targets) as temps, style():
+        for ext in formats:
+            fig.savefig(temps[ext], format=ext, dpi=dpi, metadata=_METADATA[ext])
         data.to_csv(temps["csv"], index=False, lineterminator="\n", date_format="%Y-%m-%d")
-    except BaseException:
-        for t in temps.values():
-            t.unlink(missing_ok=True)
-        raise
-    for ext, t in temps.items():
-        os.replace(t, targets[ext])
     if "png" in targets:
         _ALT[str(targets["png"])] = f"{figure_texts(fig, 'title')}. {figure_texts(fig, 'subtitle')}"
     return targets

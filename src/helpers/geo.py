@@ -8,7 +8,6 @@ Borders are Natural Earth 1:10m admin-0 countries, read offline from the zip tha
 
 from __future__ import annotations
 
-import os
 import re
 import textwrap
 from dataclasses import dataclass
@@ -642,17 +641,10 @@ def export_geodata(tables, name: str = "places_events", directory: str | Path | 
     events = events_gdf(tables)
     layers = {"places": _gis_ready(places), "events": _gis_ready(events)}
     targets = {"gpkg": out / f"{name}.gpkg", "places.geojson": out / "places.geojson", "events.geojson": out / "events.geojson"}
-    temps = {k: out / f".{v.stem}.tmp{v.suffix}" for k, v in targets.items()}  # GDAL wants the real suffix
-    try:
+    with charts.atomic_files(targets) as temps:
         for layer, gdf in layers.items():
             gdf.to_file(temps["gpkg"], layer=layer, driver="GPKG")
             gdf.to_file(temps[f"{layer}.geojson"], driver="GeoJSON")
-    except BaseException:
-        for t in temps.values():
-            t.unlink(missing_ok=True)
-        raise
-    for k, t in temps.items():
-        os.replace(t, targets[k])
     return targets
 
 
