@@ -78,7 +78,7 @@ def test_a_broken_notebook_fails_by_name_and_cell_and_keeps_the_good_outputs(pro
     nb = nbformat.read(target, as_version=4)
     code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     broken_at = code[-1]
-    nb.cells[broken_at].source = "data = charts.forces_data(tables)\nraise ValueError('a deliberately broken cell')"
+    nb.cells[broken_at].source = "raise ValueError('a deliberately broken cell')"
     nbformat.write(nb, target)
     before = _snapshot(project / "reports")
     done = _run_cli(project)
@@ -145,3 +145,74 @@ def test_the_build_opens_no_network_connection_beyond_loopback(project, tmp_path
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"{len(notebooks(project))} ran" in done.stdout
     assert not log.exists(), f"the build tried to reach the network:\n{log.read_text()}"
+
+
+def test_a_markdown_only_edit_refreshes_the_html_without_a_kernel(project):
+    target = project / "notebooks" / "03_casualties.ipynb"
+    nb = nbformat.read(target, as_version=4)
+    nb.cells[0].source += "\n\nAn added sentence, markdown only."
+    nbformat.write(nb, target)
+    out = io.StringIO()
+    t0 = time.perf_counter()
+    results = build(root=project, out=out)
+    seconds = time.perf_counter() - t0
+    status = {r.name: r.status for r in results}
+    assert status["03_casualties.ipynb"] == "refreshed", out.getvalue()
+    assert set(status.values()) == {"refreshed", "unchanged"}
+    assert "no kernel" in out.getvalue()
+    html = (project / "reports" / "notebooks" / "03_casualties.html").read_text(encoding="utf-8")
+    assert "An added sentence, markdown only." in html
+    executed = nbformat.read(project / "reports" / "notebooks" / "03_casualties.ipynb", as_version=4)
+    code = [c for c in executed.cells if c.cell_type == "code"]
+    assert all(c.execution_count for c in code) and any(c.outputs for c in code), "outputs kept from the last run"
+    assert seconds < 5
+
+
+def test_a_chart_code_change_in_one_notebook_reruns_that_notebook_only(project):
+    target = project / "notebooks" / "04_forces_in_mali.ipynb"
+    nb = nbformat.read(target, as_version=4)
+    cell = next(c for c in nb.cells if c.cell_type == "code" and "ax.set_xlim(0, 8200)" in c.source)
+    cell.source = cell.source.replace("ax.set_xlim(0, 8200)", "ax.set_xlim(0, 9000)")
+    nbformat.write(nb, target)
+    out = io.StringIO()
+    results = build(root=project, out=out)
+    assert {r.name for r in results if r.status == "ran"} == {"04_forces_in_mali.ipynb"}, out.getvalue()
+
+
+def test_an_undeclared_read_of_a_data_file_fails_the_build(project):
+    target = project / "notebooks" / "04_forces_in_mali.ipynb"
+    nb = nbformat.read(target, as_version=4)
+    nb.cells.insert(2, nbformat.v4.new_code_cell("import pandas as pd\nsneaky = pd.read_csv('../data/casualties.csv')"))
+    nbformat.write(nb, target)
+    out = io.StringIO()
+    results = build(root=project, only=["04"], out=out)
+    assert results[0].status == "failed", out.getvalue()
+    assert "casualties" in results[0].message and "metadata.helpers.reads" in results[0].message
+
+
+def test_two_builds_at_once_wait_for_each_other_and_leave_nothing_half_written(project):
+    import threading
+
+    outs = [io.StringIO(), io.StringIO()]
+    results = []
+    threads = [threading.Thread(target=lambda o=o: results.append(build(root=project, only=["03"], force=True, out=o)))
+               for o in outs]  # fmt: skip
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [r.status for res in results for r in res] == ["ran", "ran"], [o.getvalue() for o in outs]
+    assert any("another build is running" in o.getvalue() for o in outs)
+    reports = project / "reports"
+    assert not [p for p in reports.rglob("*") if p.name.endswith(".tmp") or ".tmp." in p.name]
+    assert not (reports / ".staging").exists() or not any((reports / ".staging").iterdir())
+
+
+def test_a_tmpdir_on_another_filesystem_does_not_break_publishing(project, monkeypatch):
+    shm = Path("/dev/shm")
+    if not shm.is_dir():
+        pytest.fail("/dev/shm is missing: this test needs a tmpfs temp dir")
+    monkeypatch.setenv("TMPDIR", str(shm))
+    done = _run_cli(project, "--only", "02", "--force", env_extra={"TMPDIR": str(shm)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 ran" in done.stdout

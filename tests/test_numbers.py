@@ -1,6 +1,6 @@
 import pytest
 
-from helpers.numbers import numbers_in
+from helpers.facts.numbers import numbers_in
 
 
 @pytest.mark.parametrize(

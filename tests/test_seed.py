@@ -1,8 +1,8 @@
 import hashlib
 from pathlib import Path
 
-from helpers.tables import load_table
-from helpers.text import find_splice, glued_words, normalise, read_seed
+from helpers.facts import load_table
+from helpers.facts.text import find_splice, glued_words, normalise, read_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "seeds" / "000_c9593f62326bf9e9.txt"

@@ -8,7 +8,7 @@ import sys
 import pandas as pd
 import pytest
 
-from helpers.tables import DataError, load_all, load_table, validate
+from helpers.facts import DataError, load_all, load_table, validate
 
 
 def test_the_real_tables_validate_including_the_gazetteer():
@@ -176,10 +176,12 @@ def test_duplicate_id(scratch):
 
 
 def test_file_that_is_not_utf8(scratch):
-    path = scratch.root / "data" / "claims.csv"
-    path.write_bytes(path.read_bytes().replace("Côte".encode(), "Côte".encode("latin-1")))
-    msg = _one(_problems(), "data/claims.csv", "UTF-8")
-    assert "line 2" in msg and "0xf4" in msg
+    path = scratch.root / "data" / "sources.csv"
+    raw = path.read_bytes()
+    line = raw[: raw.index("Hürriyet".encode())].count(b"\n") + 1
+    path.write_bytes(raw.replace("Hürriyet".encode(), "Hürriyet".encode("latin-1")))
+    msg = _one(_problems(), "data/sources.csv", "UTF-8")
+    assert f"line {line}" in msg and "0xfc" in msg
 
 
 def test_latitude_out_of_range(scratch):
@@ -216,3 +218,86 @@ def test_validate_command_passes_on_the_real_tables():
     ok = subprocess.run([sys.executable, "-m", "helpers", "validate"], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
     assert "all tables valid" in ok.stdout
+
+
+# --------------------------------------------------------------------------- the claims ledger and its evidence
+
+
+def test_verdict_outside_the_scale(scratch):
+    row = scratch.edit("claims", "cl_libya_border", "verdict", "mostly true")
+    _one(_problems(), "data/claims.csv", f"row {row}", "'verdict'", "one of accurate")
+
+
+def test_quotation_verdict_on_a_fact(scratch):
+    row = scratch.edit("claims", "cl_libya_border", "verdict", "verbatim")
+    _one(_problems(), "data/claims.csv", f"row {row}", "'verdict'", "fact verdict")
+
+
+def test_evidence_quote_missing_from_its_excerpt(scratch):
+    header, rows = scratch.rows("evidence")
+    n, r = next((i, r) for i, r in enumerate(rows, start=1) if r["quote"])
+    row = scratch.edit("evidence", r["id"], "quote", r["quote"] + " and more words nobody wrote")
+    assert row == n
+    _one(_problems(), "data/evidence.csv", f"row {row}", "'quote'", "stored excerpt")
+
+
+def test_outside_source_without_its_excerpt(scratch):
+    (scratch.root / "data" / "excerpts" / "hurriyet_2020_01_04.txt").unlink()
+    _one(_problems(), "data/sources.csv", "hurriyet_2020_01_04", "'path'", "readable stored excerpt")
+
+
+def test_claim_quote_not_in_the_article(scratch):
+    row = scratch.edit("claims", "cl_libya_border", "quote", "the borders with Mauritania and Mars")
+    _one(_problems(), "data/claims.csv", f"row {row}", "'quote'", "verbatim")
+
+
+def test_the_article_cited_as_evidence_for_itself(scratch):
+    header, rows = scratch.rows("evidence")
+    n, r = next((i, r) for i, r in enumerate(rows, start=1) if r["quote"])
+    row = scratch.edit("evidence", r["id"], "source_id", "art_mali")
+    assert row == n
+    _one(_problems(), "data/evidence.csv", f"row {row}", "'source_id'", "outside or dataset")
+
+
+def test_a_verdict_without_evidence(scratch):
+    header, rows = scratch.rows("evidence")
+    kept = [r for r in rows if r["claim_id"] != "cl_libya_border"]
+    scratch.write("evidence", header, kept)
+    _one(_problems(), "data/claims.csv", "cl_libya_border", "'verdict'", "outside evidence")
+
+
+def test_a_nato_row_sourced_to_the_mali_part(scratch):
+    row = scratch.edit("events", "ev_ministers_decide", "source_id", "art_mali")
+    _one(_problems(), "data/events.csv", f"row {row}", "'source_id'", "own story")
+
+
+def test_a_count_sourced_to_a_reference_dataset(scratch):
+    row = scratch.edit("troops", "tr_eutm_personnel", "source_id", "geonames")
+    _one(_problems(), "data/troops.csv", f"row {row}", "'source_id'", "article_part or outside")
+
+
+def test_a_header_only_table_and_a_duplicate_column(scratch):
+    header, rows = scratch.rows("troops")
+    scratch.write("troops", header, [])
+    _one(_problems(), "data/troops.csv", "at least 1 data row")
+    path = scratch.root / "data" / "casualties.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text(lines[0].rstrip("\n") + ",age\n" + "".join(lines[1:]), encoding="utf-8")
+    _one(_problems(), "data/casualties.csv", "duplicate column", "'age'")
+
+
+def test_a_row_with_too_many_fields_keeps_later_row_numbers_right(scratch):
+    path = scratch.root / "data" / "troops.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].rstrip("\n") + ",extra\n"
+    path.write_text("".join(lines), encoding="utf-8")
+    header, rows = scratch.rows("troops")
+    last = len(rows)
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    import re
+
+    path.write_text("".join(lines[:-1]) + re.sub(r",(exact|lower_bound|approximate),", ",rumoured,", lines[-1], count=1),
+                    encoding="utf-8")  # fmt: skip
+    problems = _problems()
+    _one(problems, "data/troops.csv", "row 1", "cells, as in the header")
+    _one(problems, "data/troops.csv", f"row {last}", "rumoured")

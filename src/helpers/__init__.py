@@ -1,7 +1,12 @@
-"""Helpers for the notebooks: paths, the seed text, the validated fact tables, charts and maps.
+"""A kit for notebook collections that turn an article into checked data, charts and maps.
 
-Names are imported lazily so that ``python -m helpers build`` can decide that
-nothing changed without paying for pandas, pandera and matplotlib.
+The package holds no story: fact loading and validation (``facts``), house style and evidence-aware drawing
+primitives (``style``, ``marks``), provenance of marks and source lines (``provenance``), finishing and export
+(``finish``, ``export``), maps and geometry checks (``geo``), and the build (``build``). Each notebook composes
+its own figures from these parts.
+
+Names are imported lazily so that ``python -m helpers build`` can decide that nothing changed without paying
+for pandas, pandera and matplotlib.
 """
 
 from importlib import import_module
@@ -9,11 +14,12 @@ from importlib import import_module
 from .paths import data_dir, figures_dir, project_root, reports_dir, seeds_dir
 
 _LAZY = {
-    "DataError": "tables",
-    "Problem": "tables",
-    "load_all": "tables",
-    "load_table": "tables",
-    "validate": "tables",
+    "DataError": "facts",
+    "Problem": "facts",
+    "load_all": "facts",
+    "load_table": "facts",
+    "source_kinds": "facts",
+    "validate": "facts",
 }
 
 __all__ = ["data_dir", "figures_dir", "project_root", "reports_dir", "seeds_dir", *_LAZY]

@@ -8,7 +8,7 @@ import time
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .tables import validate
+    from .facts import validate
 
     t0 = time.perf_counter()
     problems = validate(check_gazetteer=not args.fast)
@@ -24,7 +24,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _gazetteer(args: argparse.Namespace) -> int:
-    from .gazetteer import search
+    from .facts.gazetteer import search
 
     hits = search(args.name, args.country)
     if not hits:
@@ -39,9 +39,9 @@ def _gazetteer(args: argparse.Namespace) -> int:
 
 
 def build_doc() -> str:
-    from . import build
+    from .build import run
 
-    return build.__doc__
+    return run.__doc__
 
 
 def add_build_arguments(p: argparse.ArgumentParser) -> None:
@@ -97,13 +97,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _bench_doc() -> str:
-    from . import bench
+    from .build import bench
 
     return bench.__doc__ or ""
 
 
 def _bench(args) -> int:
-    from . import bench
+    from .build import bench
 
     bench.run()
     return 0

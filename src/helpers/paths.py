@@ -9,7 +9,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ROOT_ENV = "HELPERS_PROJECT_ROOT"
+# Every environment variable the package reads, named once.
+ROOT_ENV = "HELPERS_PROJECT_ROOT"  # the project root (tests point it at a scratch copy; the build at the project)
+FIGURES_ENV = "HELPERS_FIGURES_DIR"  # where export() writes (the build's staging folder)
+READ_LOG_ENV = "HELPERS_READ_LOG"  # where a notebook's table reads are logged (set by the build)
+
+
+def env(name: str) -> str | None:
+    """The value of one of the variables above, or None when unset or empty."""
+    return os.environ.get(name) or None
 
 
 def project_root() -> Path:
@@ -19,11 +27,11 @@ def project_root() -> Path:
     the folders above this file are searched (the package is installed editable
     from ``src/``), then those above the current directory.
     """
-    env = os.environ.get(ROOT_ENV)
-    if env:
-        root = Path(env).resolve()
+    given = env(ROOT_ENV)
+    if given:
+        root = Path(given).resolve()
         if not (root / "data" / "datapackage.json").is_file():
-            raise FileNotFoundError(f"{ROOT_ENV}={env} has no data/datapackage.json")
+            raise FileNotFoundError(f"{ROOT_ENV}={given} has no data/datapackage.json")
         return root
     for start in (Path(__file__).resolve(), Path.cwd().resolve()):
         for folder in (start, *start.parents):
@@ -46,5 +54,5 @@ def reports_dir() -> Path:
 
 def figures_dir() -> Path:
     """Where figures are written: reports/figures, or the build's staging folder ($HELPERS_FIGURES_DIR)."""
-    staged = os.environ.get("HELPERS_FIGURES_DIR")
+    staged = env(FIGURES_ENV)
     return Path(staged) if staged else reports_dir() / "figures"

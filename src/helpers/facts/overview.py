@@ -1,4 +1,4 @@
-"""What notebook 01 shows: the two stories, the splice, and how every value is sourced."""
+"""Overviews of a data package: the seed and its splice, the tables, every quote checked, every inferred date."""
 
 from __future__ import annotations
 
@@ -6,10 +6,17 @@ import datetime as dt
 
 import pandas as pd
 
-from .tables import load_all
+from .. import paths
+from ..readlog import internal
+from .load import load_all, source_kinds
+from .read import datapackage, read_raw, resource
+from .sources import ARTICLE_KINDS, source_texts
 from .text import find_splice, glued_words, normalise, read_seed
 
-FACT_TABLES = ("places", "events", "troops", "casualties", "claims")
+
+def fact_tables(tables) -> list[str]:
+    """Every table with a source_id and a quote, in datapackage order."""
+    return [n for n in tables if n != "sources" and {"source_id", "quote"} <= set(tables[n].columns)]
 
 
 def _seed_row(tables: dict[str, pd.DataFrame]) -> pd.Series:
@@ -63,40 +70,49 @@ def sources_view(tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
 def table_summary(tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     """Rows per table, how many dates are stated or inferred, how many quotes were checked against the seed."""
     tables = tables or load_all()
-    kinds = tables["sources"].set_index("id")["kind"].astype(str)
+    kinds = source_kinds(tables)
     rows = []
-    for name in FACT_TABLES:
+    for name in fact_tables(tables):
         t = tables[name]
-        from_article = t["source_id"].map(kinds).isin(["seed_file", "article_part"])
+        from_article = t["source_id"].map(kinds).isin(ARTICLE_KINDS)
         rows.append(
             {
                 "table": name,
                 "rows": len(t),
                 "dates stated": int((t["date_basis"] == "stated").sum()) if "date_basis" in t else 0,
                 "dates inferred": int((t["date_basis"] == "inferred").sum()) if "date_basis" in t else 0,
-                "quotes from the article (verified in the seed)": int(from_article.sum()),
-                "quotes from outside sources (checked by hand)": int((~from_article).sum()),
+                "quotes from the article": int(from_article.sum()),
+                "quotes from outside sources (stored excerpts)": int((~from_article).sum()),
             }
         )
     return pd.DataFrame(rows)
 
 
-def verify_quotes(tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
-    """Every quote of every fact table, with whether it was found in the seed text (article sources only)."""
+def verify_quotes(tables=None) -> pd.DataFrame:
+    """Every quote of every fact table, and whether it occurs in its source's text.
+
+    The same texts and the same normalisation as validation (``sources.source_texts``): the seed file, the story's
+    own part of it, or the stored excerpt of an outside page. A reference dataset has no text (``None``).
+    """
     tables = tables or load_all()
-    seed = _seed_row(tables)
-    text = normalise(read_seed(seed["path"]))
-    kinds = tables["sources"].set_index("id")["kind"].astype(str)
+    root = paths.project_root()
+    with internal():
+        raw, _ = read_raw(root, resource(datapackage(root), "sources"))
+        texts = source_texts(root, raw).texts
+    kinds = source_kinds(tables)
     rows = []
-    for name in FACT_TABLES:
+    for name in fact_tables(tables):
         for r in tables[name].itertuples():
-            article = kinds.get(r.source_id) in ("seed_file", "article_part")
+            if r.source_id is pd.NA or r.quote is pd.NA:
+                continue
+            has_text = kinds.get(r.source_id) != "dataset"
             rows.append(
                 {
                     "table": name,
                     "id": r.id,
                     "source_id": r.source_id,
-                    "in the seed text": (normalise(r.quote) in text) if article else None,
+                    "source kind": kinds.get(r.source_id),
+                    "found in the source's text": (normalise(r.quote) in texts.get(r.source_id, "")) if has_text else None,
                     "quote": r.quote,
                 }
             )
@@ -107,8 +123,10 @@ def relative_dates(tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFram
     """Every inferred date, in every table, with the resolved period and the reasoning."""
     tables = tables or load_all()
     rows = []
-    for name in ("sources", "events", "troops", "casualties"):
+    for name in tables:
         t = tables[name]
+        if "date_basis" not in t.columns:
+            continue
         inferred = t[t["date_basis"] == "inferred"]
         for r in inferred.itertuples():
             rows.append(

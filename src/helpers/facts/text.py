@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .paths import project_root
+from ..paths import project_root
 
 # Quote matching compares normalised text. The rules, in order:
 # 1. Unicode NFKC (a no-break space becomes a space, ligatures split);

@@ -1,0 +1,364 @@
+"""Row rules: what a column schema cannot say, named in ``x-rules`` of each table in datapackage.json.
+
+- date_form: the written date matches its time_precision and is a real date;
+- reasoning: an inferred date (or place) says how it was inferred;
+- quote: a quote occurs in its source's text (seed, story part or stored excerpt; see ``sources``);
+- source_kinds: the kinds of source that may back a row (``x-source-kinds``), and each story its own part;
+- numbers: a count occurs in its own quote, in digits or words;
+- place, casualty_kind, coord_source, source_kind: consistency within a row;
+- gazetteer: stored coordinates agree with GeoNames / Natural Earth and lie in their country.
+
+A rule yields (column, expected, ok) triples; ok is a boolean Series, True where the row passes.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .numbers import numbers_in
+from .read import RawTable
+from .sources import SourceTexts
+from .text import SpliceError, find_splice, normalise
+
+_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR = re.compile(r"^(\d{4})$")
+_ANY_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def is_int(v: object) -> bool:
+    return isinstance(v, str) and re.fullmatch(r"-?\d+", v) is not None
+
+
+def is_num(v: object) -> bool:
+    return isinstance(v, str) and re.fullmatch(r"-?\d+(\.\d+)?", v) is not None
+
+
+@dataclass
+class Context:
+    """What the cross-table rules need to see."""
+
+    root: Path
+    raw: dict[str, RawTable]
+    sources: SourceTexts
+    check_gazetteer: bool
+    resource: dict = field(default_factory=dict)  # the datapackage resource of the table being checked
+    all_stories: str | None = None  # the story code of rows that concern every story (datapackage x-all-stories)
+
+    def column(self, table: str, key: str, value: str) -> dict[str, str]:
+        """``{row[key]: row[value]}`` of a table as read (empty if the table or a column is missing)."""
+        t = self.raw.get(table)
+        if t is None or key not in t.frame or value not in t.frame:
+            return {}
+        return {k: v for k, v in zip(t.frame[key], t.frame[value], strict=True) if k is not None}
+
+    def ids(self, table: str) -> set[str]:
+        t = self.raw.get(table)
+        return set() if t is None or "id" not in t.frame else set(t.frame["id"].dropna())
+
+
+# A rule returns (column, expected, ok-series) triples; ok is True where the row passes.
+Rule = Callable[[pd.DataFrame, Context], Iterable[tuple[str, str, pd.Series]]]
+
+
+def _valid_written_date(value: str | None, precision: str | None) -> bool:
+    if value is None or precision not in {"1", "2", "3", "4"} or not _ANY_DATE.match(value):
+        return True  # a missing or malformed value, or a bad precision, is reported by the column checks
+    m = {"1": _DAY, "2": _DAY, "3": _MONTH, "4": _YEAR}[precision].match(value)
+    if not m:
+        return False
+    parts = [int(g) for g in m.groups()]
+    if len(parts) >= 2 and not 1 <= parts[1] <= 12:
+        return False
+    if len(parts) == 3 and not 1 <= parts[2] <= calendar.monthrange(parts[0], parts[1])[1]:
+        return False
+    return True
+
+
+def rule_date_form(df: pd.DataFrame, ctx: Context):
+    prec = df["time_precision"]
+    ok_date = pd.Series([_valid_written_date(d, p) for d, p in zip(df["date"], prec, strict=True)], index=df.index)
+    yield (
+        "date",
+        "a real calendar date written as its time_precision says: YYYY-MM-DD for 1 (day) and 2 (span), "
+        "YYYY-MM for 3 (month), YYYY for 4 (year)",
+        ok_date,
+    )
+
+    def end_ok(d, e, p):
+        if p == "2":
+            return e is not None and _valid_written_date(e, "1") and (d is None or not _valid_written_date(d, "1") or e >= d)
+        return e is None
+
+    ok_end = pd.Series([end_ok(d, e, p) for d, e, p in zip(df["date"], df["date_end"], prec, strict=True)], index=df.index)
+    yield ("date_end", "a real date YYYY-MM-DD on or after date when time_precision is 2 (a span), and empty otherwise", ok_end)
+    both = df["date"].isna() == prec.isna()
+    yield ("time_precision", "a time_precision exactly when there is a date", both)
+    yield (
+        "date_basis",
+        "a date_basis (stated or inferred) exactly when there is a date",
+        df["date"].isna() == df["date_basis"].isna(),
+    )
+
+
+def rule_reasoning(df: pd.DataFrame, ctx: Context):
+    yield (
+        "date_reasoning",
+        "how the date was inferred, since date_basis is 'inferred'",
+        ~((df["date_basis"] == "inferred") & df["date_reasoning"].isna()),
+    )
+    if "place_basis" in df:
+        yield (
+            "place_reasoning",
+            "how the place was inferred, since place_basis is 'inferred'",
+            ~((df["place_basis"] == "inferred") & df["place_reasoning"].isna()),
+        )
+
+
+def rule_quote(df: pd.DataFrame, ctx: Context):
+    kinds = ctx.column("sources", "id", "kind")
+    texts = ctx.sources.texts
+
+    def found(src, quote):
+        if quote is None or src not in kinds:
+            return True  # a missing quote or an unknown source is reported by the column and key checks
+        if kinds[src] == "dataset":
+            return True  # a reference dataset (a gazetteer) has no text; rule_source_kinds says where it may be cited
+        return src in texts and normalise(quote) in texts[src]
+
+    ok = pd.Series([found(s, q) for s, q in zip(df["source_id"], df["quote"], strict=True)], index=df.index)
+    yield (
+        "quote",
+        "words that occur verbatim in the text of the source named in source_id: the seed file, that story's part of "
+        "it, or the stored excerpt of an outside page (after normalising whitespace, curly quotes and dashes)",
+        ok,
+    )
+
+
+def rule_source_kinds(df: pd.DataFrame, ctx: Context):
+    """Which kinds of source may back a row of this table (``x-source-kinds``), and a story's rows its own part."""
+    allowed = ctx.resource["schema"].get("x-source-kinds")
+    kinds = ctx.column("sources", "id", "kind")
+    stories = ctx.column("sources", "id", "story")
+    if allowed:
+        ok = df["source_id"].isna() | ~df["source_id"].isin(list(kinds)) | df["source_id"].map(kinds).isin(allowed)
+        yield ("source_id", f"a source of kind {' or '.join(allowed)} (data/sources.csv, column kind)", ok.astype(bool))
+    if "story" in df:
+
+        def story_ok(src, story):
+            kind = kinds.get(src)
+            if kind == "article_part":
+                return stories.get(src) == story
+            if kind == "seed_file":
+                return story == ctx.all_stories  # the whole file backs only what concerns every story (the headline)
+            return True
+
+        ok = pd.Series([story_ok(s, t) for s, t in zip(df["source_id"], df["story"], strict=True)], index=df.index)
+        yield (
+            "source_id",
+            "the article part of the row's own story (column story of data/sources.csv); the whole seed file only for "
+            f"story {ctx.all_stories!r}",
+            ok,
+        )
+
+
+def rule_numbers(df: pd.DataFrame, ctx: Context):
+    fields = ctx.resource["schema"]["fields"]
+    for spec in fields:
+        mode = spec.get("x-in-quote")
+        if not mode:
+            continue
+        col = spec["name"]
+
+        def ok(row, col=col, mode=mode):
+            v = row[col]
+            if v is None or not is_int(v) or row["quote"] is None:
+                return True
+            if mode == "cumulative" and row.get("kind") != "cumulative":
+                return True
+            return int(v) in numbers_in(row["quote"])
+
+        yield (
+            col,
+            "a number that appears in the row's quote, in digits or words (never typed from memory)",
+            df.apply(ok, axis=1).astype(bool),
+        )
+
+
+def rule_place(df: pd.DataFrame, ctx: Context):
+    not_stated = df["place_basis"] == "not_stated"
+    yield ("place_id", "a place_id unless place_basis is 'not_stated', and none if it is", not_stated == df["place_id"].isna())
+    yield (
+        "geo_precision",
+        "a geo_precision exactly when there is a place_id",
+        df["place_id"].isna() == df["geo_precision"].isna(),
+    )
+
+
+def rule_casualty_kind(df: pd.DataFrame, ctx: Context):
+    ind = df["kind"] == "individual"
+    cum = df["kind"] == "cumulative"
+    yield ("name", "a name for an individual casualty", ~(ind & df["name"].isna()))
+    yield ("age", "an age for an individual casualty", ~(ind & df["age"].isna()))
+    yield ("deaths", "deaths = 1 for an individual casualty", ~(ind & (df["deaths"] != "1")))
+    yield ("since_year", "since_year for a cumulative count", ~(cum & df["since_year"].isna()))
+
+
+def rule_coord_source(df: pd.DataFrame, ctx: Context):
+    sources = ctx.ids("sources")
+    gaz = list(ctx.resource["schema"].get("x-gazetteers", {}))
+    ok = df["coord_source"].isin(gaz) | df["coord_source"].isin(sources)
+    yield ("coord_source", f"a gazetteer ({', '.join(gaz)}) or an id in sources.csv", ok)
+    yield (
+        "geonameid",
+        f"a geonameid when coord_source is a gazetteer ({', '.join(gaz)})",
+        ~(df["coord_source"].isin(gaz) & df["geonameid"].isna()),
+    )
+
+
+def rule_source_kind(df: pd.DataFrame, ctx: Context):
+    part = df["kind"] == "article_part"
+    outside = df["kind"] == "outside"
+    seed = df["kind"] == "seed_file"
+    seeds = list(df.loc[seed, "id"].dropna())
+    yield ("parent_id", "the id of a seed_file for an article_part", ~(part & ~df["parent_id"].isin(seeds)))
+    yield ("story", "the story an article_part tells (mali, nato, ...)", ~(part & df["story"].isna()))
+    yield (
+        "part",
+        "before_splice or after_splice for an article_part",
+        ~(part & ~df["part"].isin(["before_splice", "after_splice"])),
+    )
+    yield ("date", "a date (inferred if need be) for an article_part", ~(part & df["date"].isna()))
+    yield ("url", "a URL for an outside source", ~(outside & df["url"].isna()))
+    yield ("path", "a path to a file in seeds/ for a seed_file", ~(seed & ~df["path"].fillna("").str.startswith("seeds/")))
+    yield (
+        "path",
+        "the stored excerpt of an outside source, data/excerpts/<id>.txt",
+        ~(outside & (df["path"] != "data/excerpts/" + df["id"].fillna("") + ".txt")),
+    )
+
+    def marker_ok(row):
+        if row["kind"] != "seed_file" or row["splice_marker"] is None or row["id"] not in ctx.sources.raw_seed:
+            return True
+        try:
+            find_splice(ctx.sources.raw_seed[row["id"]], row["splice_marker"])
+        except SpliceError:
+            return False
+        return True
+
+    yield (
+        "splice_marker",
+        "a marker with one '|' that occurs exactly once in the seed text",
+        df.apply(marker_ok, axis=1).astype(bool),
+    )
+
+
+def rule_gazetteer(df: pd.DataFrame, ctx: Context):
+    from . import gazetteer
+
+    countries = gazetteer.geonames_countries()
+    yield ("country_code", "a country code GeoNames knows", df["country_code"].isin(list(countries)))
+    if not ctx.check_gazetteer:
+        return
+    cities = gazetteer.geonames_cities()
+    world = gazetteer.natural_earth_countries()
+
+    def agrees(row) -> bool:
+        if not (is_int(row["geonameid"]) and is_num(row["latitude"]) and is_num(row["longitude"])):
+            return True
+        gid, lat, lon = int(row["geonameid"]), float(row["latitude"]), float(row["longitude"])
+        how = ctx.resource["schema"].get("x-gazetteers", {}).get(row["coord_source"])
+        if how == "geonames_city":
+            c = cities.get(gid)
+            return (
+                c is not None
+                and c["countrycode"] == row["country_code"]
+                and abs(c["latitude"] - lat) < 1e-4
+                and abs(c["longitude"] - lon) < 1e-4
+            )
+        if how == "natural_earth_label":
+            info = countries.get(row["country_code"])
+            if info is None or info["geonameid"] != gid:
+                return False
+            # a code can name several Natural Earth rows (a country and its dependencies): any label point may match
+            ne = world[world["iso_a2"] == row["country_code"]]
+            return bool(((ne["LABEL_Y"] - lat).abs().lt(1e-4) & (ne["LABEL_X"] - lon).abs().lt(1e-4)).any())
+        return True
+
+    yield (
+        "geonameid",
+        "coordinates and country that agree with the gazetteer entry (GeoNames city or country id, "
+        "Natural Earth label point) within 0.0001 degrees",
+        df.apply(agrees, axis=1).astype(bool),
+    )
+    # Whatever the coordinate source, the point must lie in its own country (Natural Earth 1:10m, within about 2 km
+    # for a coastal town whose point falls in the sea): Gossi moved into Burkina Faso fails here.
+    shapes = world.dissolve(by="iso_a2")["geometry"]
+
+    def inside(row) -> bool:
+        if not (is_num(row["latitude"]) and is_num(row["longitude"])) or row["country_code"] not in shapes.index:
+            return True
+        from shapely.geometry import Point
+
+        return bool(shapes[row["country_code"]].dwithin(Point(float(row["longitude"]), float(row["latitude"])), 0.02))
+
+    yield (
+        "latitude",
+        "a point inside the country named in country_code (Natural Earth 1:10m borders, 0.02 degree tolerance)",
+        df.apply(inside, axis=1).astype(bool),
+    )
+
+
+def rule_verdict(df: pd.DataFrame, ctx: Context):
+    """A quotation gets a quotation verdict, any other claim a fact verdict; a verdict other than unverifiable or
+    not_found needs outside evidence (evidence.csv); the article cannot be evidence for itself (rule_source_kinds)."""
+    facts = {"accurate", "imprecise", "misleading", "contradicted", "unverifiable"}
+    quotes = {"verbatim", "paraphrase", "mistranslated", "not_found"}
+    is_quote = df["claim_type"] == "quotation"
+    ok = (is_quote & df["verdict"].isin(list(quotes))) | (~is_quote & df["verdict"].isin(list(facts)))
+    yield (
+        "verdict",
+        "a quotation verdict (verbatim, paraphrase, mistranslated, not_found) for a quotation and a fact "
+        "verdict (accurate, imprecise, misleading, contradicted, unverifiable) for any other claim",
+        ok.astype(bool),
+    )
+    backed = set(ctx.column("evidence", "id", "claim_id").values())
+    needs = ~df["verdict"].isin(["unverifiable", "not_found"])
+    yield (
+        "verdict",
+        "at least one row of outside evidence in data/evidence.csv (claim_id) for a verdict other than unverifiable or not_found",
+        (~needs | df["id"].isin(list(backed))).astype(bool),
+    )
+
+
+def rule_evidence_quote(df: pd.DataFrame, ctx: Context):
+    kinds = ctx.column("sources", "id", "kind")
+    dataset = df["source_id"].map(kinds) == "dataset"
+    yield (
+        "quote",
+        "the passage relied on, verbatim from the source's stored excerpt",
+        (dataset | df["quote"].notna()).astype(bool),
+    )
+    yield ("note", "what was computed from the reference dataset, and where", (~dataset | df["note"].notna()).astype(bool))
+
+
+RULES: dict[str, Rule] = {
+    "verdict": rule_verdict,
+    "evidence_quote": rule_evidence_quote,
+    "date_form": rule_date_form,
+    "reasoning": rule_reasoning,
+    "quote": rule_quote,
+    "numbers": rule_numbers,
+    "place": rule_place,
+    "casualty_kind": rule_casualty_kind,
+    "coord_source": rule_coord_source,
+    "source_kind": rule_source_kind,
+    "source_kinds": rule_source_kinds,
+    "gazetteer": rule_gazetteer,
+}

@@ -1,0 +1,130 @@
+"""The kit: finish, export (atomic, reproducible, selectable), marks in their evidence styles, provenance in the SVG."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from PIL import Image
+
+from helpers import load_all, marks
+from helpers.export import ExportError, export
+from helpers.finish import FinishError, figure_texts, finish, new_figure
+from helpers.provenance import ProvenanceError, source_line, source_url
+from helpers.style import EVIDENCE, OUTSIDE_COLOUR, evidence_style, stories, style
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return load_all()
+
+
+def _figure(tables, kinds=("stated", "inferred", "planned", "reported", "derived", "outside")):
+    """A small figure with one bar per evidence kind, each tagged with a made-up row id."""
+    fig = new_figure(6, 4)
+    with style():
+        ax = fig.add_subplot()
+        for i, k in enumerate(kinds):
+            marks.bar(ax, i, 10 + i, row_id=f"row_{k}", evidence=k, colour="#1845fb", url=f"https://example.org/{k}")
+        ax.set_xlabel("x")
+    data = pd.DataFrame({"row_id": [f"row_{k}" for k in kinds], "source_id": "art_mali", "value": range(len(kinds))})
+    finish(fig, title="A finding", subtitle="Units and scope", source=source_line(tables, data), note="A note.")
+    return fig, data
+
+
+def _svg_styles(svg: str) -> dict[str, str]:
+    """The path style inside each tagged group, by the group's id."""
+    out = {}
+    for m in re.finditer(r'<g id="(row_[a-z]+)\.([a-z]+)">(.*?)</g>', svg, re.S):
+        out[m.group(2)] = " ".join(re.findall(r'style="([^"]*)"', m.group(3)))
+    return out
+
+
+def test_every_evidence_kind_is_drawn_differently_in_the_svg(tables, tmp_path):
+    fig, data = _figure(tables)
+    svg = export(fig, "kinds", data, directory=tmp_path)["svg"].read_text(encoding="utf-8")
+    styles = _svg_styles(svg)
+    assert set(styles) == set(EVIDENCE), styles.keys()
+    assert len(set(styles.values())) == len(EVIDENCE), "two evidence kinds share a style"
+    assert "stroke-dasharray" in styles["planned"] and "stroke-dasharray" not in styles["stated"]
+    assert "url(#h" in svg, "hatched kinds carry a hatch pattern"
+    for k in EVIDENCE:
+        assert f'xlink:href="https://example.org/{k}"' in svg, f"the {k} mark has no source link"
+    assert OUTSIDE_COLOUR.lower().lstrip("#") in styles["outside"].lower()
+
+
+def test_two_exports_are_byte_identical_and_embed_no_date(tables, tmp_path):
+    fig, data = _figure(tables)
+    a = export(fig, "same", data, directory=tmp_path / "a")
+    fig, data = _figure(tables)
+    b = export(fig, "same", data, directory=tmp_path / "b")
+    assert set(a) == {"png", "svg", "pdf", "csv"}
+    for ext in a:
+        assert a[ext].read_bytes() == b[ext].read_bytes(), f".{ext} differs between two exports"
+    assert b"CreationDate" not in a["pdf"].read_bytes() and b"<dc:date>" not in a["svg"].read_bytes()
+
+
+def test_failed_export_leaves_previous_files_and_no_partial_file(tables, tmp_path, monkeypatch):
+    fig, data = _figure(tables)
+    good = export(fig, "atomic", data, directory=tmp_path)
+    before = {k: p.read_bytes() for k, p in good.items()}
+    fig, data = _figure(tables, kinds=("stated",))
+    real = type(fig).savefig
+
+    def fail_on_pdf(self, fname, *args, **kwargs):
+        if str(fname).endswith(".pdf"):
+            raise OSError("disk full")
+        return real(self, fname, *args, **kwargs)
+
+    monkeypatch.setattr(type(fig), "savefig", fail_on_pdf)
+    with pytest.raises(OSError, match="disk full"):
+        export(fig, "atomic", data, directory=tmp_path)
+    assert {k: p.read_bytes() for k, p in good.items()} == before, "a failed export changed the previous files"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in good.values()), "temporary files left"
+
+
+def test_formats_and_resolution_are_selectable(tables, tmp_path):
+    fig, data = _figure(tables)
+    paths = export(fig, "sized", data, formats=["png"], dpi=300, directory=tmp_path)
+    assert set(paths) == {"png", "csv"}
+    with Image.open(paths["png"]) as im:
+        assert im.size == (round(fig.get_figwidth() * 300), round(fig.get_figheight() * 300))
+
+
+def test_export_refuses_unfinished_or_empty_figures(tables, tmp_path):
+    fig = new_figure()
+    with pytest.raises(ExportError, match="finish"):
+        export(fig, "raw", pd.DataFrame({"a": [1]}), directory=tmp_path)
+    fig, _ = _figure(tables)
+    with pytest.raises(ExportError, match="no plotted data"):
+        export(fig, "empty", pd.DataFrame(), directory=tmp_path)
+    with pytest.raises(ExportError, match="lower-case"):
+        export(fig, "Bad Name", pd.DataFrame({"a": [1]}), directory=tmp_path)
+    with pytest.raises(FinishError):
+        finish(new_figure(), title="", subtitle="s", source="")
+    assert not any(tmp_path.iterdir())
+
+
+def test_finish_writes_title_subtitle_source_and_note(tables):
+    fig, data = _figure(tables)
+    assert figure_texts(fig, "title") == "A finding"
+    assert figure_texts(fig, "subtitle") == "Units and scope"
+    source = figure_texts(fig, "source")
+    assert source.startswith("Source:") and stories(tables)["mali"]["label"] in source
+    assert figure_texts(fig, "note") == "Note: A note."
+
+
+def test_source_line_names_outside_publishers_and_refuses_unknown_sources(tables):
+    data = pd.DataFrame({"source_id": ["art_nato", "hurriyet_2020_01_04"]})
+    line = source_line(tables, data)
+    src = tables["sources"].set_index("id")
+    assert src.loc["hurriyet_2020_01_04", "publisher"] in line and src.loc["hurriyet_2020_01_04", "url"] in line
+    with pytest.raises(ProvenanceError, match="atlantis"):
+        source_line(tables, pd.DataFrame({"source_id": ["atlantis"]}))
+    assert source_url(tables, "art_mali") == src.loc["seed_000", "path"]
+
+
+def test_unknown_evidence_kind_is_refused():
+    with pytest.raises(ValueError, match="unknown evidence 'rumour'"):
+        evidence_style("rumour", "#000000")
