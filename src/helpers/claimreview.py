@@ -1,0 +1,79 @@
+"""The claims ledger as schema.org ``ClaimReview`` JSON-LD, the format fact-checkers publish for search engines and
+the fact-check databases.
+
+Each claim becomes one ``ClaimReview``: ``claimReviewed`` (the article's words), ``reviewRating`` (``alternateName``
+is the verdict; ``ratingValue`` on the documented scale below), ``itemReviewed`` (a ``Claim`` that appeared in the
+article), ``author`` (the collection), ``datePublished`` and ``url`` (the row in the published ledger).
+
+The rating scale (``RATING``): 5 accurate or verbatim, 4 imprecise or paraphrase, 2 misleading or mistranslated,
+1 contradicted; ``worstRating`` 1, ``bestRating`` 5. Unverifiable and not_found are not ratings of truth: they carry
+no ``ratingValue``, only the ``alternateName``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from .export import atomic_files
+
+RATING = {"accurate": 5, "verbatim": 5, "imprecise": 4, "paraphrase": 4, "misleading": 2, "mistranslated": 2, "contradicted": 1}
+LABEL = {"not_found": "not found in the speaker's record"}
+REQUIRED = ("@type", "claimReviewed", "reviewRating", "itemReviewed", "author", "datePublished", "url")
+
+
+def claim_reviews(tables, *, publisher: str, published: str, ledger_url: str) -> list[dict]:
+    """One ClaimReview per row of the claims ledger."""
+    claims = tables["claims"]
+    src = tables["sources"].set_index("id")
+    out = []
+    for _, c in claims.iterrows():
+        s = src.loc[c["source_id"]]
+        seed = src.loc[s["parent_id"]] if s["kind"] == "article_part" else s
+        verdict = str(c["verdict"])
+        rating = {"@type": "Rating", "alternateName": LABEL.get(verdict, verdict.replace("_", " ")), "worstRating": 1,
+                  "bestRating": 5, "ratingExplanation": str(c["reason"])}  # fmt: skip
+        if verdict in RATING:
+            rating["ratingValue"] = RATING[verdict]
+        appearance = {"@type": "CreativeWork", "headline": str(seed["title"]), "url": str(seed["path"])}
+        item = {"@type": "Claim", "appearance": appearance, "author": {"@type": "Organization", "name": str(seed["publisher"])}}
+        if pd.notna(s["date"]):
+            item["datePublished"] = str(s["date"])
+        if pd.notna(c["speaker"]):
+            item["author"] = {"@type": "Person", "name": str(c["speaker"])}
+        out.append({
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "url": f"{ledger_url}#{c['id']}",
+            "claimReviewed": str(c["quote"]),
+            "reviewRating": rating,
+            "itemReviewed": item,
+            "author": {"@type": "Organization", "name": publisher},
+            "datePublished": published,
+        })  # fmt: skip
+    return out
+
+
+def missing_properties(review: dict) -> list[str]:
+    """The required ClaimReview properties a review lacks (empty when complete)."""
+    missing = [k for k in REQUIRED if not review.get(k)]
+    rating = review.get("reviewRating") or {}
+    if not rating.get("alternateName"):
+        missing.append("reviewRating.alternateName")
+    if (review.get("itemReviewed") or {}).get("@type") != "Claim":
+        missing.append("itemReviewed as a Claim")
+    return missing
+
+
+def write_claim_reviews(reviews: list[dict], path: Path) -> Path:
+    """Write the reviews as one JSON-LD file, atomically; refuses an incomplete review."""
+    for r in reviews:
+        gaps = missing_properties(r)
+        if gaps:
+            raise ValueError(f"ClaimReview {r.get('url')} lacks {', '.join(gaps)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_files({"jsonld": path}) as tmp:
+        tmp["jsonld"].write_text(json.dumps(reviews, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
