@@ -21,3 +21,7 @@ def test_numbers_written_in_words_or_digits_are_found(text, number):
 def test_a_number_not_in_the_text_is_not_found():
     assert 10 not in numbers_in("over 10 million dollars")
     assert 5001 not in numbers_in("over five thousand men")
+
+
+def test_small_numbers_in_words_are_found():
+    assert 2 in numbers_in("two people died") and 1 in numbers_in("one soldier was killed")

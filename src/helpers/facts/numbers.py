@@ -16,7 +16,7 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 def numbers_in(text: str) -> set[int]:
     """Every whole number a reader would see in ``text``."""
-    digits = alpha2digit(text, "en")
+    digits = alpha2digit(text, "en", threshold=0)  # the default leaves small numbers ("two people") as words
     # text2num turns 'a thousand' into 'a 1000', 'over 10 million' into 'over 10 1000000'
     digits = _SCALED.sub(lambda m: str(round(float(m.group(1)) * int(m.group(2)))), digits)
     out: set[int] = set()

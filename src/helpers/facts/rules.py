@@ -150,6 +150,9 @@ def rule_source_kinds(df: pd.DataFrame, ctx: Context):
         ok = df["source_id"].isna() | ~df["source_id"].isin(list(kinds)) | df["source_id"].map(kinds).isin(allowed)
         yield ("source_id", f"a source of kind {' or '.join(allowed)} (data/sources.csv, column kind)", ok.astype(bool))
     if "story" in df:
+        declared = {v for v in stories.values() if v} | ({ctx.all_stories} if ctx.all_stories else set())
+        yield ("story", f"a story declared by an article part in data/sources.csv ({', '.join(sorted(declared))})",
+               (df["story"].isna() | df["story"].isin(sorted(declared))).astype(bool))  # fmt: skip
 
         def story_ok(src, story):
             kind = kinds.get(src)
@@ -231,8 +234,8 @@ def rule_source_kind(df: pd.DataFrame, ctx: Context):
     yield ("story", "the story an article_part tells (mali, nato, ...)", ~(part & df["story"].isna()))
     yield (
         "part",
-        "before_splice or after_splice for an article_part",
-        ~(part & ~df["part"].isin(["before_splice", "after_splice"])),
+        "before_splice or after_splice for a part of a spliced seed, or whole for a seed that is one story",
+        ~(part & ~df["part"].isin(["before_splice", "after_splice", "whole"])),
     )
     yield ("date", "a date (inferred if need be) for an article_part", ~(part & df["date"].isna()))
     yield ("url", "a URL for an outside source", ~(outside & df["url"].isna()))

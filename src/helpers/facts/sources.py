@@ -77,7 +77,10 @@ def source_texts(root: Path, src: RawTable | None) -> SourceTexts:
         out.texts[row["id"]] = normalise(out.raw_seed[row["id"]])
     for _, row in f[f["kind"] == "article_part"].iterrows():
         parent = f[f["id"] == row["parent_id"]]
-        if row["parent_id"] not in out.raw_seed or parent.empty or parent.iloc[0]["splice_marker"] is None:
+        if row["parent_id"] in out.raw_seed and row["part"] == "whole":
+            out.texts[row["id"]] = out.texts[row["parent_id"]]  # an article that is one story
+            continue
+        if row["parent_id"] not in out.raw_seed or parent.empty or not isinstance(parent.iloc[0]["splice_marker"], str):
             continue  # rule_source_kind reports a part whose parent is not a spliced seed file
         try:
             splice = find_splice(out.raw_seed[row["parent_id"]], parent.iloc[0]["splice_marker"])

@@ -1,0 +1,133 @@
+"""Generality, proved: a small second article goes through the same validation, build and export with no change
+in src/. This test is the README's recipe for a second article."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+
+from helpers.build import build
+from helpers.facts import validate
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = "A flood in Bamako\n\nHeavy rain flooded 120 homes in Bamako on 3 March 2024, officials said; two people died.\n"
+
+
+def _write(path: Path, rows: list[dict], header: list[str]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=header, lineterminator="\n", extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def _header(table: str) -> list[str]:
+    with open(ROOT / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
+        return next(csv.reader(fh))
+
+
+def _project(tmp: Path) -> Path:
+    """1. the text in seeds/, byte for byte; 2. its rows in sources.csv; 3. its facts, quoted; 4. one notebook."""
+    (tmp / "seeds").mkdir(parents=True)
+    (tmp / "seeds" / "001_flood.txt").write_text(SEED, encoding="utf-8")
+    (tmp / "data" / "excerpts").mkdir(parents=True)
+    shutil.copy(ROOT / "data" / "datapackage.json", tmp / "data")
+    shutil.copy(ROOT / "requirements.txt", tmp)
+    dp = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    for res in dp["resources"]:
+        _write(tmp / "data" / res["path"], [], _header(res["name"]))
+    _write(tmp / "data" / "sources.csv", [
+        {"id": "seed_flood", "kind": "seed_file", "title": "A flood in Bamako", "publisher": "a test", "author": "a test",
+         "path": "seeds/001_flood.txt", "quote": "A flood in Bamako"},
+        {"id": "art_flood", "kind": "article_part", "parent_id": "seed_flood", "part": "whole", "story": "flood",
+         "story_label": "Flood story (March 2024)", "title": "A flood in Bamako", "publisher": "a test", "author": "a test",
+         "date": "2024-03-03", "time_precision": "1", "date_basis": "stated", "path": "seeds/001_flood.txt"},
+        {"id": "geonames", "kind": "dataset", "title": "GeoNames", "publisher": "GeoNames", "url": "https://www.geonames.org/"},
+    ], _header("sources"))  # fmt: skip
+    _write(tmp / "data" / "places.csv", [
+        {"id": "bamako", "name": "Bamako", "feature": "city", "country_code": "ML", "latitude": "12.60915",
+         "longitude": "-7.97522", "geonameid": "2460596", "coord_source": "geonames", "geo_precision": "1", "story": "flood",
+         "mention": "stated", "source_id": "art_flood", "quote": "in Bamako"},
+    ], _header("places"))  # fmt: skip
+    _write(tmp / "data" / "events.csv", [
+        {"id": "ev_flood", "story": "flood", "event_type": "announcement", "actors": "officials", "event_status": "occurred",
+         "date": "2024-03-03",
+         "date_relation": "on", "time_precision": "1", "date_basis": "stated", "place_id": "bamako", "geo_precision": "1",
+         "place_basis": "stated", "label": "Flood", "description": "Homes flooded.", "source_id": "art_flood",
+         "quote": "Heavy rain flooded 120 homes in Bamako on 3 March 2024"},
+    ], _header("events"))  # fmt: skip
+    _write(tmp / "data" / "troops.csv", [
+        {"id": "tr_homes", "story": "flood", "force": "homes", "measure": "personnel", "value": "120", "unit": "soldiers",
+         "bound": "exact", "claim_status": "stated", "date": "2024-03-03", "time_precision": "1", "date_basis": "stated",
+         "place_id": "bamako", "source_id": "art_flood", "quote": "flooded 120 homes"},
+    ], _header("troops"))  # fmt: skip
+    _write(tmp / "data" / "casualties.csv", [
+        {"id": "cas_flood", "story": "flood", "kind": "cumulative", "nationality": "Malian", "deaths": "2",
+         "since_year": "2024", "date": "2024-03-03", "time_precision": "1", "date_basis": "stated", "place_id": "bamako",
+         "geo_precision": "1", "source_id": "art_flood", "quote": "on 3 March 2024, officials said; two people died"},
+    ], _header("casualties"))  # fmt: skip
+    _write(tmp / "data" / "claims.csv", [
+        {"id": "cl_homes", "story": "flood", "source_id": "art_flood", "quote": "flooded 120 homes", "claim_type": "number",
+         "verdict": "unverifiable", "reason": "No outside report was read for this test article."},
+    ], _header("claims"))  # fmt: skip
+    (tmp / "notebooks").mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {
+        "helpers": {"reads": ["sources", "troops"]},
+        "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+    }
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# 01 · Homes flooded"),
+        nbformat.v4.new_code_cell(
+            "import pandas as pd\n"
+            "from helpers import load_all, marks\n"
+            "from helpers.export import export\n"
+            "from helpers.finish import finish, new_figure\n"
+            "from helpers.provenance import plotted_row, source_line, source_url\n"
+            "from helpers.style import stories, style\n"
+            "tables = load_all()\n"
+            "row = tables['troops'].iloc[0]\n"
+            "data = pd.DataFrame([plotted_row('troops', row, value=int(row['value']), evidence='stated')])\n"
+            "fig = new_figure(6, 4)\n"
+            "with style():\n"
+            "    ax = fig.add_subplot()\n"
+            "    marks.bar(ax, 0, row['value'], row_id=row['id'], evidence='stated',\n"
+            "              colour=stories(tables)['flood']['colour'], url=source_url(tables, row['source_id']))\n"
+            "finish(fig, title='120 homes flooded', subtitle='Homes (count)', source=source_line(tables, data))\n"
+            "export(fig, 'homes', data)\n"
+        ),
+        nbformat.v4.new_markdown_cell("## What this shows, and its limits\n\nOne number from one article."),
+    ]
+    nbformat.write(nb, tmp / "notebooks" / "01_homes.ipynb")
+    return tmp
+
+
+def test_a_second_article_validates_builds_and_exports_without_touching_src(tmp_path, monkeypatch):
+    src_before = {p: p.read_bytes() for p in (ROOT / "src").rglob("*.py")}
+    root = _project(tmp_path / "flood")
+    monkeypatch.setenv("HELPERS_PROJECT_ROOT", str(root))
+    problems = validate(root)
+    assert not problems, "\n".join(map(str, problems))
+    log = io.StringIO()
+    results = build(root=root, out=log)
+    assert [r.status for r in results] == ["ran"], log.getvalue()
+    figures = root / "reports" / "figures"
+    for ext in ("png", "svg", "pdf", "csv"):
+        assert (figures / f"homes.{ext}").stat().st_size > (50 if ext == "csv" else 1000)
+    svg = (figures / "homes.svg").read_text(encoding="utf-8")
+    assert 'id="tr_homes.stated"' in svg and 'xlink:href="seeds/001_flood.txt"' in svg
+    assert "<title>01 · Homes flooded</title>" in (root / "reports" / "notebooks" / "01_homes.html").read_text(encoding="utf-8")
+    assert (figures / "homes.csv").read_text(encoding="utf-8").splitlines()[1].startswith("troops,tr_homes,art_flood")
+    assert {p: p.read_bytes() for p in (ROOT / "src").rglob("*.py")} == src_before
+
+
+def test_the_second_article_refuses_a_quote_it_does_not_contain(tmp_path):
+    root = _project(tmp_path / "flood")
+    path = root / "data" / "troops.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("flooded 120 homes", "flooded 130 homes"), encoding="utf-8")
+    problems = [str(p) for p in validate(root)]
+    assert any("data/troops.csv: row 1" in p and "'quote'" in p for p in problems), problems
