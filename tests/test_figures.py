@@ -137,3 +137,19 @@ def test_a_corrected_fact_reaches_the_chart_data(tmp_path):
     assert [r.status for r in results] == ["ran"], log.getvalue()
     drawn = pd.read_csv(tmp_path / "reports" / "figures" / "french_drawdown.csv").set_index("row_id")
     assert drawn.loc["tr_french_2021", "start"] == "2021-08-01"
+
+
+def test_marks_from_contradicted_claims_carry_the_verdict(built):
+    """A date the ledger rates contradicted or misleading is flagged on the timeline, and only those are."""
+    figures = built / "reports" / "figures"
+    claims = _raw(built, "claims")
+    for name in ("timeline_both_stories", "nato_iraq_timeline"):
+        data = pd.read_csv(figures / f"{name}.csv", dtype=str, keep_default_na=False)
+        flagged = data[data["label"].str.contains("✗")]
+        assert len(flagged) >= 2, f"{name}: no flagged mark"
+        for _, r in flagged.iterrows():
+            assert r["verdict"] in ("contradicted", "misleading", "mistranslated") and r["verdict"] in r["label"]
+        assert not data[~data["label"].str.contains("✗") & data["verdict"].isin(["contradicted", "misleading"])].size
+    data = pd.read_csv(figures / "nato_iraq_timeline.csv", dtype=str, keep_default_na=False).set_index("row_id")
+    mid_january = next(c for c in claims.values() if "mid-January" in c["quote"])
+    assert data.loc["ev_nato_suspension_reported", "verdict"] == mid_january["verdict"] == "contradicted"

@@ -17,6 +17,12 @@ from matplotlib.collections import Collection
 ARTICLE = ("seed_file", "article_part")
 
 
+# The ledger's verdicts from worst to best: a mark drawn from a row the ledger rates gets the worst that applies.
+SEVERITY = ("contradicted", "misleading", "mistranslated", "not_found", "imprecise", "paraphrase", "unverifiable",
+            "accurate", "verbatim")  # fmt: skip
+FLAGGED = ("contradicted", "misleading", "mistranslated")  # shown on the mark itself, not only in the ledger
+
+
 class ProvenanceError(ValueError):
     pass
 
@@ -88,3 +94,32 @@ def source_line(tables, data: pd.DataFrame, extra: str = "", also: Iterable[str]
         parts.append("reference data: " + "; ".join(datasets))
     line = "Source: " + "; ".join(parts) + "."
     return line + (f" {extra}" if extra else "")
+
+
+def verdicts(tables, quotes: pd.Series, types: Iterable[str] | None = None) -> pd.Series:
+    """The claims ledger's verdict for each quote: the worst verdict among the claims whose words overlap it (one
+    contains the other, after the quote normalisation), or <NA> when the ledger has no such claim.
+
+    ``types`` keeps only claims of those ``claim_type`` s: a date on a timeline answers to the ledger's date and
+    actor claims, not to how the article characterised the event."""
+    from .facts.text import normalise
+
+    ledger = tables["claims"]
+    if types is not None:
+        ledger = ledger[ledger["claim_type"].isin(list(types))]
+    claims = [(normalise(str(q)), str(v)) for q, v in zip(ledger["quote"], ledger["verdict"], strict=True)]
+    rank = {v: i for i, v in enumerate(SEVERITY)}
+
+    def worst(quote) -> object:
+        if pd.isna(quote):
+            return pd.NA
+        q = normalise(str(quote))
+        found = [v for c, v in claims if c in q or q in c]
+        return min(found, key=lambda v: rank.get(v, len(rank))) if found else pd.NA
+
+    return pd.Series([worst(q) for q in quotes], index=quotes.index, dtype="string")
+
+
+def flag(label: str, verdict) -> str:
+    """A label with the ledger's verdict appended when the record contradicts or misrepresents it."""
+    return f"{label} ✗ {verdict}" if isinstance(verdict, str) and verdict in FLAGGED else label
