@@ -22,6 +22,8 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	# a git filter: notebooks saved from JupyterLab keep their outputs in the working copy, git sees them stripped
+	$(BIN)/python -m helpers gitfilter --repo .
 	touch $(STAMP)
 
 report: $(STAMP)
@@ -30,8 +32,10 @@ report: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(ARGS)
 
+# the project's own settings (lab/settings: no news pop-up) and workspace (.lab-workspaces), not ~/.jupyter
 lab: $(STAMP)
-	$(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --LabApp.news_url=None $(ROOT_FLAG) notebooks
+	JUPYTERLAB_SETTINGS_DIR=$(CURDIR)/lab/settings JUPYTERLAB_WORKSPACES_DIR=$(CURDIR)/.lab-workspaces \
+	  $(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --LabApp.news_url=None $(ROOT_FLAG) notebooks
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

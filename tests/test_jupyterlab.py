@@ -134,7 +134,7 @@ def _code_cells(path: Path) -> int:
 
 
 def _shows_figures(path: Path) -> bool:
-    return any("charts.show(" in "".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"])
+    return any("show(paths)" in "".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"])
 
 
 @pytest.mark.parametrize("path", notebooks(ROOT), ids=lambda p: p.name)
@@ -160,7 +160,7 @@ def test_notebook_runs_in_jupyterlab(lab, browser, path):
                 "() => [...document.querySelectorAll('.jp-OutputArea-output[data-mime-type=\"image/png\"] img')]"
                 ".every(i => i.complete && i.naturalWidth > 500)"
             ), "a figure did not load"
-            for name in re.findall(r'charts\.export\(fig, "(\w+)"', path.read_text(encoding="utf-8")):
+            for name in re.findall(r'FIGURE = \\"(\w+)\\"', path.read_text(encoding="utf-8")):
                 assert (lab["root"] / "reports" / "figures" / f"{name}.png").is_file(), f"{name}.png not written"
     except BaseException:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -170,3 +170,49 @@ def test_notebook_runs_in_jupyterlab(lab, browser, path):
         page.close()
         for session in _api(base, token, "/api/sessions") or []:  # kernels outlive the tab
             _api(base, token, f"/api/sessions/{session['id']}", method="DELETE")
+
+
+def test_saving_an_executed_notebook_from_jupyter_keeps_git_clean(tmp_path):
+    """Save a notebook with outputs through the Jupyter server's contents API (what JupyterLab's save and autosave do)
+    in a clone with the project's git filter: the working copy keeps the outputs, git sees no change."""
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(repo)], check=True)
+    subprocess.run([sys.executable, "-m", "helpers", "gitfilter", "--repo", str(repo)], check=True, capture_output=True)
+    assert subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True).stdout == ""
+    port, token = _free_port(), secrets.token_hex(16)
+    jupyter = str(Path(sys.executable).with_name("jupyter"))
+    log = open(tmp_path / "server.log", "w")
+    proc = subprocess.Popen([jupyter, "server", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
+                             f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
+                             f"--ServerApp.root_dir={repo / 'notebooks'}"],
+                            env=dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "rt")), stdout=log,
+                            stderr=subprocess.STDOUT)  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                _api(base, token, "/api/status")
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "server.log").read_text()
+                time.sleep(0.3)
+        name = "03_casualties.ipynb"
+        nb = json.loads((repo / "notebooks" / name).read_text(encoding="utf-8"))
+        nb["metadata"]["language_info"] = {"name": "python", "version": "3.11.7", "mimetype": "text/x-python"}
+        for n, cell in enumerate(c for c in nb["cells"] if c["cell_type"] == "code"):
+            cell["execution_count"] = n + 1
+            cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["an output\n"]}]
+        body = json.dumps({"type": "notebook", "format": "json", "content": nb}).encode()
+        req = urllib.request.Request(f"{base}/api/contents/{name}", data=body, method="PUT",
+                                     headers={"Authorization": f"token {token}", "Content-Type": "application/json"})  # fmt: skip
+        with urllib.request.urlopen(req, timeout=20) as resp:
+            assert resp.status in (200, 201)
+        saved = json.loads((repo / "notebooks" / name).read_text(encoding="utf-8"))
+        assert any(c.get("outputs") for c in saved["cells"]), "the working copy keeps the outputs"
+        status = subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True).stdout
+        assert status == "", f"git sees a change after a save from Jupyter:\n{status}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()

@@ -38,6 +38,27 @@ def _gazetteer(args: argparse.Namespace) -> int:
     return 0
 
 
+STRIP = ["--keep-id", "--extra-keys", "metadata.language_info"]
+
+
+def _gitfilter(args: argparse.Namespace) -> int:
+    """Install nbstripout as this repository's git filter for notebooks (JupyterLab saves outputs; git sees none)."""
+    import subprocess
+    from pathlib import Path
+
+    from .paths import project_root
+
+    root = Path(args.repo) if args.repo else project_root()
+    if not (root / ".git").exists():
+        print(f"{root} is not a git checkout; nothing to install", file=sys.stderr)
+        return 0
+    subprocess.run([sys.executable, "-m", "nbstripout", "--install"], cwd=root, check=True)
+    clean = " ".join([f'"{sys.executable}"', "-m", "nbstripout", *STRIP])
+    subprocess.run(["git", "config", "filter.nbstripout.clean", clean], cwd=root, check=True)
+    print(f"git filter installed in {root}: notebooks are stripped of outputs when git reads them")
+    return 0
+
+
 def build_doc() -> str:
     from .build import run
 
@@ -78,6 +99,14 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--country", help="ISO 3166-1 alpha-2 code, e.g. ML")
     g.add_argument("--limit", type=int, default=5)
     g.set_defaults(func=_gazetteer)
+    gf = sub.add_parser(
+        "gitfilter",
+        help="install the nbstripout git filter (make does this on set-up)",
+        description="Install nbstripout as the git filter for notebooks: outputs saved by JupyterLab stay in the "
+        "working copy, git sees the notebook without them (cell ids and metadata kept, language_info dropped).",
+    )
+    gf.add_argument("--repo", help="the git checkout (default: the project root)")
+    gf.set_defaults(func=_gitfilter)
     b = sub.add_parser(
         "build",
         help="execute every notebook and export every figure (skips unchanged ones)",
