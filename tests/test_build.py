@@ -216,3 +216,43 @@ def test_a_tmpdir_on_another_filesystem_does_not_break_publishing(project, monke
     done = _run_cli(project, "--only", "02", "--force", env_extra={"TMPDIR": str(shm)})
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 ran" in done.stdout
+
+
+def test_a_killed_build_leaves_nothing_that_survives_the_next_one(project):
+    import signal
+    import tempfile
+
+    env = dict(os.environ, HELPERS_PROJECT_ROOT=str(project))
+    before = _snapshot(project / "reports")
+    proc = subprocess.Popen([sys.executable, "-m", "helpers", "build", "--force", "--only", "07", "09"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
+    staging = project / "reports" / ".staging"
+    deadline = time.monotonic() + 60
+    while not (staging.exists() and any(staging.iterdir())) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(2.0)  # kernels started, cells running
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert staging.exists() and any(staging.iterdir()), "the kill came too late to leave anything behind"
+    after_kill = _snapshot(project / "reports")
+    changed = [k for k in before if k in after_kill and before[k] != after_kill[k] and not k.startswith(".")]
+    for k in changed:  # anything published was published whole: an executed notebook reads as one
+        if k.endswith(".ipynb"):
+            nbformat.reads(after_kill[k].decode(), as_version=4)
+    out = io.StringIO()
+    results = build(root=project, only=["07"], out=out)
+    assert [r.status for r in results] in (["ran"], ["unchanged"]), out.getvalue()
+    assert not (staging.exists() and any(staging.iterdir())), "the next build did not clean the staging folder"
+    leftovers = [d for d in Path(tempfile.gettempdir()).glob(f"helpers-kernel-{proc.pid}-*")]
+    assert not leftovers, f"kernel folders of the killed build are still in the temp dir: {leftovers}"
+    assert not [p for p in (project / "reports").rglob("*") if p.name.endswith(".tmp") or ".tmp." in p.name]
+
+
+def test_an_unwritable_reports_folder_gives_one_line_not_a_traceback(project):
+    shutil.rmtree(project / "reports")
+    (project / "reports").write_text("not a folder")
+    done = _run_cli(project, "--only", "03")
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr + done.stdout
+    lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "reports" in lines[0] and ("Not a directory" in lines[0] or "File exists" in lines[0]), lines

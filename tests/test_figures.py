@@ -12,7 +12,18 @@ import pandas as pd
 
 from helpers.build import build
 
-CHARTS = ("french_drawdown", "casualties", "forces_mali_2021", "nato_iraq_timeline", "timeline_both_stories", "claims_by_verdict")
+CHARTS = (
+    "french_drawdown",
+    "casualties",
+    "forces_mali_2021",
+    "nato_iraq_timeline",
+    "timeline_both_stories",
+    "claims_by_verdict",
+    "french_troops_2013_2022",
+    "bases_planned_vs_actual",
+    "nato_mission_iraq_2018_2021",
+    "plan_scorecard",
+)
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -128,3 +128,13 @@ def test_source_line_names_outside_publishers_and_refuses_unknown_sources(tables
 def test_unknown_evidence_kind_is_refused():
     with pytest.raises(ValueError, match="unknown evidence 'rumour'"):
         evidence_style("rumour", "#000000")
+
+
+def test_a_timeline_with_too_many_rows_stops_with_a_clear_message():
+    rows = pd.DataFrame({"row_id": [f"r{i}" for i in range(marks.MAX_LABELLED + 1)], "story": "mali", "label": "x",
+                         "start": pd.Timestamp("2021-01-01"), "end": pd.Timestamp("2021-01-01"), "time_precision": 1,
+                         "date_relation": "on", "date_basis": "stated", "evidence": "stated",
+                         "source_id": "art_mali"})  # fmt: skip
+    fig = new_figure()
+    with pytest.raises(marks.MarksError, match=rf"too many rows .*: {marks.MAX_LABELLED + 1} > {marks.MAX_LABELLED}; filter"):
+        marks.timeline(fig.add_subplot(), rows, {"mali": "#000000"}, min_marker_days=3)

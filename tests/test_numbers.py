@@ -25,3 +25,9 @@ def test_a_number_not_in_the_text_is_not_found():
 
 def test_small_numbers_in_words_are_found():
     assert 2 in numbers_in("two people died") and 1 in numbers_in("one soldier was killed")
+
+
+def test_thousands_grouped_the_french_way_are_found():
+    assert {2000, 2500} <= numbers_in("La France a 2.000 militaires au sol, où l'objectif de 2.500 soldats")
+    assert 4500 in numbers_in("Elle compte notamment 4 500 soldats") and 5100 in numbers_in("5\u202f100 militaires")
+    assert numbers_in("3.5 km") == set(), "a decimal is not a count"

@@ -301,3 +301,9 @@ def test_a_row_with_too_many_fields_keeps_later_row_numbers_right(scratch):
     problems = _problems()
     _one(problems, "data/troops.csv", "row 1", "cells, as in the header")
     _one(problems, "data/troops.csv", f"row {last}", "rumoured")
+
+
+def test_date_end_before_date_shows_both_dates(scratch):
+    row = scratch.edit("events", "ev_nato_suspension_reported", "date_end", "2020-01-02")
+    msg = _one(_problems(), "data/events.csv", f"row {row}", "'date_end'")
+    assert "'2020-01-02'" in msg and "date is '2020-01-11'" in msg

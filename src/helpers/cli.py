@@ -122,6 +122,12 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     bench.set_defaults(func=_bench)
+    from .build import scale
+
+    sc = sub.add_parser("scale", help="time validation and a build with many generated rows (a measurement)",
+                        description=scale.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    scale.add_arguments(sc)
+    sc.set_defaults(func=scale.main)
     return p
 
 

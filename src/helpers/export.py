@@ -8,6 +8,7 @@ random ids are embedded.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 from collections.abc import Iterable, Iterator
@@ -16,11 +17,15 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .finish import figure_texts, is_finished
+from .finish import caption, is_finished, texts_of
 from .paths import figures_dir
 from .style import style
 
 FORMATS = ("png", "svg", "pdf")
+# Report sizes: the width of a column and of a page in a printed report, at 300 dpi.
+SIZES = {"column": 8.5, "page": 17.0}  # cm
+PRINT_DPI = 300
+CHROME = ("title-", "subtitle-", "source-", "note-")  # the texts finish() draws, left out of the plain variant
 _METADATA = {
     "png": {"Software": None},
     "svg": {"Date": None, "Creator": None},
@@ -60,8 +65,14 @@ def export(
     formats: Iterable[str] = FORMATS,
     dpi: int = 200,
     directory: str | Path | None = None,
+    variants: bool = True,
 ) -> dict[str, Path]:
     """Write ``name.png/.svg/.pdf`` and ``name.csv`` (exactly the plotted data), all or nothing.
+
+    With ``variants`` (the default) also, for reports: a plain variant without title, subtitle and source
+    (``name.plain.png/.svg/.pdf``; those texts go in the caption), PNGs at 300 dpi sized to a page width
+    (``name.page.png``, 17 cm, the finished figure) and a column width (``name.column.png``, 8.5 cm, the plain
+    variant), and ``name.meta.json`` with the title, subtitle, source, note, caption and alt text.
 
     Every file is first written to a temporary name beside its target and only renamed once all
     of them were written, so a failure leaves the previous good files untouched and no partial file.
@@ -82,13 +93,60 @@ def export(
     out = Path(directory) if directory else figures_dir()
     out.mkdir(parents=True, exist_ok=True)
     targets = {ext: out / f"{name}.{ext}" for ext in (*formats, "csv")}
+    if variants:
+        targets |= {f"plain.{ext}": out / f"{name}.plain.{ext}" for ext in FORMATS}
+        targets |= {f"{size}.png": out / f"{name}.{size}.png" for size in SIZES}
+        targets["meta.json"] = out / f"{name}.meta.json"
+    texts = texts_of(fig)
     with atomic_files(targets) as temps, style():
         for ext in formats:
             fig.savefig(temps[ext], format=ext, dpi=dpi, metadata=_METADATA[ext])
         data.to_csv(temps["csv"], index=False, lineterminator="\n", date_format="%Y-%m-%d")
+        if variants:
+            _print_png(fig, temps["page.png"], SIZES["page"])
+            with _plain(fig, texts.get("below_axes", 0.07)):
+                for ext in FORMATS:
+                    fig.savefig(temps[f"plain.{ext}"], format=ext, dpi=dpi, metadata=_METADATA[ext])
+                _print_png(fig, temps["column.png"], SIZES["column"])
+            meta = {k: texts[k] for k in ("title", "subtitle", "source", "note", "alt")} | {
+                "name": name,
+                "caption": caption(texts),
+                "data": targets["csv"].name,
+                "files": {k: p.name for k, p in targets.items() if k != "meta.json"},
+                "sizes_cm": SIZES,
+                "smallest_text_pt": {size: round(7.5 * cm / 2.54 / fig.get_figwidth(), 1) for size, cm in SIZES.items()},
+            }
+            temps["meta.json"].write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     if "png" in targets:
-        _ALT[str(targets["png"])] = f"{figure_texts(fig, 'title')}. {figure_texts(fig, 'subtitle')}"
+        _ALT[str(targets["png"])] = texts.get("alt", name.replace("_", " "))
     return targets
+
+
+def _print_png(fig: Figure, path: Path, width_cm: float) -> None:
+    """A PNG ``width_cm`` wide at 300 dpi: the figure scaled as a whole (the layout is the screen one)."""
+    from PIL import Image
+
+    fig.savefig(path, format="png", dpi=width_cm / 2.54 * PRINT_DPI / fig.get_figwidth(), metadata=_METADATA["png"])
+    with Image.open(path) as im:
+        im.load()
+        im.save(path, format="png", dpi=(PRINT_DPI, PRINT_DPI))
+
+
+@contextlib.contextmanager
+def _plain(fig: Figure, below_axes: float) -> Iterator[None]:
+    """The figure without its title, subtitle, source and note, the axes grown into their room; restored after."""
+    hidden = [t for t in fig.texts if (t.get_gid() or "").startswith(CHROME) and t.get_visible()]
+    params = fig.subplotpars
+    saved = {"top": params.top, "bottom": params.bottom}
+    for t in hidden:
+        t.set_visible(False)
+    fig.subplots_adjust(top=0.97, bottom=below_axes + 0.04)
+    try:
+        yield
+    finally:
+        for t in hidden:
+            t.set_visible(True)
+        fig.subplots_adjust(**saved)
 
 
 def show(paths: dict[str, Path]):

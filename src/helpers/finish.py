@@ -30,6 +30,7 @@ def finish(
     source: str,
     note: str | None = None,
     *,
+    alt: str | None = None,
     left: float = 0.08,
     right: float = 0.97,
     below_axes: float = 0.07,
@@ -38,6 +39,8 @@ def finish(
 
     Text is wrapped to the figure width and the axes are fitted between header and footer, so nothing
     overlaps whatever the length of the texts. ``below_axes`` leaves room for tick labels and axis titles.
+    ``alt`` is the alt text a report gives the figure (what it shows); by default the title and subtitle.
+    The texts are kept on the figure (``texts_of``) for the caption, the alt text and the plain variant.
     """
     if not title or not source:
         raise FinishError("a report figure needs a title and a source line")
@@ -73,7 +76,26 @@ def finish(
         fig.subplots_adjust(left=left, right=right, top=top, bottom=yb + below_axes)
         _fit_left(fig, left)
     fig._helpers_finished = True  # export refuses an unfinished chart
+    fig._helpers_texts = {
+        "title": title,
+        "subtitle": subtitle,
+        "source": foot[0][1],
+        "note": foot[1][1] if note else "",
+        "alt": alt or f"{title}. {subtitle}",
+        "below_axes": below_axes,
+    }
     return fig
+
+
+def texts_of(fig: Figure) -> dict:
+    """What ``finish`` put on the figure: title, subtitle, source, note, alt text, and the room below the axes."""
+    return dict(getattr(fig, "_helpers_texts", {}))
+
+
+def caption(texts: dict) -> str:
+    """A caption for a report: the finding, the units and scope, and the note."""
+    note = texts.get("note", "").removeprefix("Note: ")
+    return " ".join(t for t in (texts["title"].rstrip(".") + ".", texts["subtitle"], note) if t)
 
 
 def _fit_left(fig: Figure, minimum: float) -> None:

@@ -17,6 +17,11 @@ from .provenance import tag
 from .style import EVIDENCE, evidence_kinds, evidence_style
 
 DAY = pd.Timedelta(days=1)
+MAX_LABELLED = 200  # a timeline labels every row on its own line: more than this cannot be read, nor drawn quickly
+
+
+class MarksError(ValueError):
+    pass
 
 
 def x_of(ts) -> float:
@@ -100,6 +105,8 @@ def timeline(ax, rows: pd.DataFrame, colours: Mapping[str, str], *, min_marker_d
     evidence and source_id; ``colours`` maps a story to its colour; ``urls`` a source id to its link.
     """
     n = len(rows)
+    if n > MAX_LABELLED:
+        raise MarksError(f"too many rows to label one by one on a timeline: {n} > {MAX_LABELLED}; filter or aggregate first")
     urls = urls or {}
     for i, (_, r) in enumerate(rows.iterrows()):
         y = n - 1 - i

@@ -61,18 +61,20 @@ def tag(artist: Artist, row_id: str, evidence: str, url: str | None = None) -> A
     return artist
 
 
-def source_line(tables, data: pd.DataFrame, extra: str = "", also: Iterable[str] = ()) -> str:
+def source_line(tables, data: pd.DataFrame, extra: str = "", also: Iterable[str] = (), max_listed: int = 4) -> str:
     """'Source: ...' built from the sources of the rows actually plotted (``data["source_id"]``): the article's parts
     first (with their inferred dates), then outside reporting (publisher, date, URL), then reference data.
 
-    ``also`` names further source ids the figure's texts rely on (a note citing an outside report).
+    ``also`` names further source ids the figure's texts rely on (a note citing an outside report). More than
+    ``max_listed`` outside reports are named by publisher only, once each; their dates and URLs are in the figure's
+    CSV (``source_id``) and data/sources.csv.
     """
     src = tables["sources"].set_index("id")
     ids = list(dict.fromkeys([*data["source_id"].dropna().astype(str), *also]))
     unknown = [i for i in ids if i not in src.index]
     if unknown:
         raise ProvenanceError(f"plotted rows cite unknown source(s) {unknown} (not in data/sources.csv)")
-    article, outside, datasets = [], [], []
+    article, outside, datasets, publishers = [], [], [], []
     for i in ids:
         s = src.loc[i]
         if s["kind"] == "article_part":
@@ -87,8 +89,13 @@ def source_line(tables, data: pd.DataFrame, extra: str = "", also: Iterable[str]
         else:
             when = s["date"] if pd.notna(s["date"]) else "undated"
             outside.append(f"{s['publisher']}, {when} ({s['url']})")
+            publishers.append(str(s["publisher"]).split(" (")[0])
     parts = ["; ".join(article)] if article else []
-    if outside:
+    if len(outside) > max_listed:
+        names = sorted(set(publishers), key=str.casefold)
+        parts.append(f"outside reporting ({len(outside)} reports; dates and URLs in the figure's CSV and data/sources.csv): "
+                     + ", ".join(names))  # fmt: skip
+    elif outside:
         parts.append("outside reporting: " + "; ".join(outside))
     if datasets:
         parts.append("reference data: " + "; ".join(datasets))

@@ -351,7 +351,23 @@ def rule_evidence_quote(df: pd.DataFrame, ctx: Context):
     yield ("note", "what was computed from the reference dataset, and where", (~dataset | df["note"].notna()).astype(bool))
 
 
+def rule_plan_evidence(df: pd.DataFrame, ctx: Context):
+    """A plan's outcome is quoted from an outside source's stored excerpt (as evidence is in the claims ledger)."""
+    kinds = ctx.column("sources", "id", "kind")
+    texts = ctx.sources.texts
+    outside = df["evidence_source_id"].map(kinds) == "outside"
+    yield ("evidence_source_id", "an outside source (kind outside in data/sources.csv)",
+           (df["evidence_source_id"].isna() | outside).astype(bool))  # fmt: skip
+    ok = [
+        q is None or s not in texts or normalise(q) in texts[s]
+        for s, q in zip(df["evidence_source_id"], df["evidence_quote"], strict=True)
+    ]
+    yield ("evidence_quote", "words that occur verbatim in the stored excerpt of the evidence source",
+           pd.Series(ok, index=df.index).astype(bool))  # fmt: skip
+
+
 RULES: dict[str, Rule] = {
+    "plan_evidence": rule_plan_evidence,
     "verdict": rule_verdict,
     "evidence_quote": rule_evidence_quote,
     "date_form": rule_date_form,

@@ -18,6 +18,9 @@ from .read import RawTable, datapackage, read_raw, resource
 from .rules import RULES, Context, is_int, is_num
 from .sources import source_texts
 
+# Columns whose check compares them with another column of the row: the message shows that one too.
+RELATED = {"date_end": ("date", "time_precision"), "date": ("time_precision",), "geo_precision": ("place_id",)}
+
 
 def _expected_for(field: dict, what: str) -> str:
     desc = field.get("description", "").split(". ")[0].rstrip(".")
@@ -90,6 +93,9 @@ def _problems_from(err: pa.errors.SchemaErrors, t: RawTable, fields: dict, messa
         seen.add(key)
         cell = t.frame.at[i, column] if column in t.frame.columns else value
         row_id = t.frame.at[i, "id"] if "id" in t.frame.columns else None
+        for other in RELATED.get(column, ()):  # show the cell the value is compared with ("date_end before date")
+            if other in t.frame.columns and isinstance(t.frame.at[i, other], str):
+                expected += f" ({other} is {t.frame.at[i, other]!r})"
         out.append(
             Problem(
                 t.file,

@@ -1,0 +1,156 @@
+"""The report kit: what a report writer takes from the collection, in one place, offline.
+
+After a build, ``publish`` writes, from the figures' ``*.meta.json`` (see ``export``):
+
+- ``reports/figures.json``, the manifest: every figure's title, subtitle, caption, alt text, source line, note, the
+  notebook that made it, its data CSV, each file with its SHA-256, and the commit it was built from;
+- ``reports/index.html``, the front page: the notebooks, a gallery of every figure (image, alt text, caption, source,
+  a download link for each format and size), and the data tables and claims ledger as downloads. It opens from disk
+  (``file://``) and loads nothing from the network;
+- ``reports/figure-book.pdf``: every figure with its caption and source, one per page;
+- ``reports/data/``: copies of the tables, the schema and the ClaimReview file, so the page's links work wherever
+  ``reports/`` is copied.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+from .export import atomic_files
+
+SIZE_LABELS = {"png": "PNG", "svg": "SVG (text editable)", "pdf": "PDF (fonts embedded)", "plain.png": "plain PNG",
+               "plain.svg": "plain SVG", "plain.pdf": "plain PDF", "page.png": "PNG 17 cm, 300 dpi",
+               "column.png": "PNG 8.5 cm, 300 dpi (plain)", "csv": "data (CSV)"}  # fmt: skip
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def commit(root: Path) -> str:
+    """The commit the outputs were built from ('+dirty' when the working tree differs), or 'unknown'."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
+        if head.returncode != 0:
+            return "unknown"
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "data", "seeds", "notebooks", "src"], cwd=root,
+                               capture_output=True, text=True, timeout=10).stdout.strip()  # fmt: skip
+        return head.stdout.strip() + ("+dirty" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def manifest(root: Path, made_by: dict[str, str]) -> dict:
+    """Every exported figure, from its meta file, with checksums; ``made_by`` maps a figure file to its notebook."""
+    figures = root / "reports" / "figures"
+    out = []
+    for meta_path in sorted(figures.glob("*.meta.json")):
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        files = {k: {"path": f"figures/{f}", "sha256": _sha256(figures / f)} for k, f in meta["files"].items()
+                 if (figures / f).is_file()}  # fmt: skip
+        out.append(meta | {"notebook": made_by.get(f"{meta['name']}.png", ""), "files": files})
+    return {"commit": commit(root), "figures": out}
+
+
+def _notebook_title(path: Path) -> str:
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError):
+        return path.stem
+    for c in cells:
+        src = "".join(c.get("source", ""))
+        if c.get("cell_type") == "markdown" and src.startswith("#"):
+            return src.splitlines()[0].lstrip("#").strip()
+    return path.stem
+
+
+def index_html(root: Path, man: dict) -> str:
+    e = html.escape
+    notebooks = sorted((root / "reports" / "notebooks").glob("*.html"))
+    titles = {p.name: _notebook_title(root / "notebooks" / (p.stem + ".ipynb")) for p in notebooks}
+    items = "\n".join(f'<li><a href="notebooks/{e(n)}">{e(t)}</a></li>' for n, t in titles.items())
+    cards = []
+    for f in man["figures"]:
+        links = " · ".join(f'<a href="{e(v["path"])}" download>{e(SIZE_LABELS.get(k, k))}</a>' for k, v in f["files"].items())
+        cards.append(f"""<figure id="{e(f["name"])}">
+  <img src="{e(f["files"]["png"]["path"])}" alt="{e(f["alt"])}" loading="lazy" width="100%">
+  <figcaption><p class="cap">{e(f["caption"])}</p><p class="src">{e(f["source"])}</p>
+  <p class="nb">Made by <a href="notebooks/{e(Path(f["notebook"]).stem)}.html">{e(f["notebook"])}</a>.</p>
+  <p class="dl">{links}</p></figcaption>
+</figure>""")
+    data = sorted((root / "reports" / "data").glob("*"))
+    downloads = "\n".join(f'<li><a href="data/{e(p.name)}" download>{e(p.name)}</a></li>' for p in data)
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>One article, two wars: data, maps and charts</title>
+<style>
+body {{ font-family: "DejaVu Sans", "Liberation Sans", sans-serif; max-width: 70rem; margin: 2rem auto;
+  padding: 0 1rem; color: #222; }}
+figure {{ margin: 2rem 0; padding-bottom: 1rem; border-bottom: 1px solid #ddd; }}
+.cap {{ font-size: 1rem; }} .src, .nb, .dl {{ font-size: .85rem; color: #555; }}
+</style></head>
+<body>
+<h1>One article, two wars: Mali 2021 and NATO in Iraq 2020</h1>
+<p>Built from commit <code>{e(man["commit"])}</code>. Every figure comes in PNG, SVG (text editable) and PDF (fonts
+embedded), a plain variant without title and source (they are in the caption), and PNGs at 300 dpi for a column
+(8.5 cm) or a page (17 cm). The manifest <a href="figures.json">figures.json</a> lists every file with its checksum;
+<a href="figure-book.pdf">figure-book.pdf</a> holds every figure with its caption and source.</p>
+<h2>Notebooks</h2>
+<ul>
+{items}
+</ul>
+<h2>Figures</h2>
+{chr(10).join(cards)}
+<h2>Data tables and the claims ledger</h2>
+<ul>
+{downloads}
+</ul>
+</body></html>
+"""
+
+
+def figure_book(root: Path, man: dict, path: Path) -> None:
+    """One PDF, a page per figure: the image, its caption and its source."""
+    import matplotlib.image as mpimg
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
+    with PdfPages(path, metadata={"CreationDate": None, "Producer": None, "Creator": None}) as pdf:
+        for f in man["figures"]:
+            page = Figure(figsize=(8.27, 11.69))  # A4 portrait
+            img = mpimg.imread(root / "reports" / f["files"]["png"]["path"])
+            h, w = img.shape[:2]
+            height = min(0.62, 0.9 * (h / w) * 8.27 / 11.69)
+            ax = page.add_axes((0.05, 0.93 - height, 0.9, height))
+            ax.imshow(img)
+            ax.set_axis_off()
+            text = "\n".join(textwrap.wrap(f["caption"], 100) + [""] + textwrap.wrap(f["source"], 110))
+            page.text(0.06, 0.9 - height, text, va="top", ha="left", fontsize=8, family="DejaVu Sans")
+            page.text(0.06, 0.03, f"{f['name']} · {f['notebook']}", fontsize=7, color="#777777")
+            pdf.savefig(page)
+
+
+def publish(root: Path, made_by: dict[str, str]) -> dict[str, Path]:
+    """Write the manifest, the index page, the figure book and the data downloads (all or nothing)."""
+    reports = root / "reports"
+    data = reports / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    for p in sorted((root / "data").glob("*.csv")) + [root / "data" / "datapackage.json"]:
+        shutil.copyfile(p, data / p.name)
+    review = reports / "figures" / "claimreview.jsonld"
+    if review.is_file():
+        shutil.copyfile(review, data / review.name)
+    man = manifest(root, made_by)
+    targets = {"json": reports / "figures.json", "html": reports / "index.html", "pdf": reports / "figure-book.pdf"}
+    with atomic_files(targets) as tmp:
+        tmp["json"].write_text(json.dumps(man, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        tmp["html"].write_text(index_html(root, man), encoding="utf-8")
+        figure_book(root, man, tmp["pdf"])
+    return targets

@@ -1,0 +1,100 @@
+"""The report kit: manifest, plain variants and report sizes, figure book, and an index page that works offline."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+from PIL import Image
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--no-first-run"]  # fmt: skip
+
+
+def _manifest(built: Path) -> dict:
+    return json.loads((built / "reports" / "figures.json").read_text(encoding="utf-8"))
+
+
+def test_the_manifest_lists_every_figure_with_caption_alt_text_source_and_checksums(built):
+    man = _manifest(built)
+    names = {f["name"] for f in man["figures"]}
+    exported = {p.name[: -len(".meta.json")] for p in (built / "reports" / "figures").glob("*.meta.json")}
+    pngs = {p.stem for p in (built / "reports" / "figures").glob("*.png") if "." not in p.stem}
+    assert names == exported == pngs and len(names) >= 14
+    for f in man["figures"]:
+        assert f["caption"].startswith(f["title"].rstrip(".")) and f["alt"] and f["source"].startswith("Source:"), f["name"]
+        assert not f["alt"].lower().startswith(("a chart", "chart of", "a map of")), "alt text states what it shows"
+        assert f["notebook"].endswith(".ipynb") and (built / "notebooks" / f["notebook"]).is_file()
+        for key, entry in f["files"].items():
+            path = built / "reports" / entry["path"]
+            assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"], f"{f['name']} {key}: checksum"
+    assert re.fullmatch(r"[0-9a-f]{40}(\+dirty)?|unknown", man["commit"])
+
+
+def test_every_figure_has_a_plain_variant_and_report_sizes(built):
+    figures = built / "reports" / "figures"
+    for f in _manifest(built)["figures"]:
+        files = f["files"]
+        assert {"plain.png", "plain.svg", "plain.pdf", "page.png", "column.png"} <= set(files), f["name"]
+        for size, width_px in (("page", 2008), ("column", 1004)):
+            with Image.open(figures / Path(files[f"{size}.png"]["path"]).name) as im:
+                assert abs(im.size[0] - width_px) <= 2 and round(im.info["dpi"][0]) == 300, (f["name"], size, im.size)
+        svg = (figures / f"{f['name']}.svg").read_text(encoding="utf-8")
+        plain = (figures / f"{f['name']}.plain.svg").read_text(encoding="utf-8")
+        assert "<text" in svg, "SVG keeps its text as text"
+        first_title_word = f["title"].split()[0]
+        assert first_title_word in svg and f["title"] not in plain.replace("\n", " "), f["name"]
+        assert b"/FontFile2" in (figures / f"{f['name']}.pdf").read_bytes(), "the PDF embeds its fonts"
+
+
+def test_the_figure_book_holds_every_figure(built):
+    pdf = (built / "reports" / "figure-book.pdf").read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages == len(_manifest(built)["figures"])
+
+
+def test_the_index_opens_offline_in_chromium_with_every_image_and_link_working(built):
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} not found (CI=true: a missing browser is a failure)")
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    reports = (built / "reports").resolve()
+    outside: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        page = browser.new_page()
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://")
+                   else (outside.append(route.request.url), route.abort()))  # fmt: skip
+        page.goto((reports / "index.html").as_uri(), wait_until="load")
+        assert page.title() and page.title() != "Notebook"
+        page.evaluate("() => Promise.all([...document.images].map(i => { i.loading = 'eager'; return i.decode(); }))")
+        images = page.evaluate("() => [...document.images].map(i => [i.getAttribute('src'), i.naturalWidth, i.alt])")
+        assert len(images) == len(_manifest(built)["figures"])
+        for src, width, alt in images:
+            assert width > 0, f"{src} did not decode"
+            assert alt and len(alt) > 20, f"{src} has no real alt text"
+        links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+        pages = []
+        for href in links:
+            url = urlparse(href)
+            assert url.scheme == "file", f"the index links off the machine: {href}"
+            target = Path(unquote(url.path))
+            assert target.is_file(), f"broken link: {href}"
+            if target.suffix == ".html":
+                pages.append(target)
+        assert len(pages) >= 10, "every notebook's page is linked"
+        for target in sorted(set(pages)):
+            page.goto(target.as_uri(), wait_until="load")
+            assert page.title() and page.title() != "Notebook", f"{target.name} has no real title"
+            broken = page.evaluate("() => [...document.images].filter(i => i.complete && i.naturalWidth === 0).length")
+            assert broken == 0, f"{target.name}: an image did not decode"
+        browser.close()
+    assert not outside, f"requests left the machine: {outside[:5]}"
