@@ -1,0 +1,143 @@
+"""What a notebook's output depends on, as one content hash, so the build re-runs exactly what changed.
+
+A notebook's hash covers:
+- its code cells (source only: not markdown, not outputs, not execution counts) and the tables it declares in
+  ``metadata.helpers.reads``;
+- those tables' CSV files, ``data/datapackage.json`` (the schema), the stored excerpts when it reads ``sources``,
+  the seeds, and ``requirements.txt``;
+- the helpers modules it actually imports, found by reading the import statements of its code cells and then,
+  transitively, of those modules (Python's ``ast``: nothing is imported or run to find out).
+
+Its markdown has a hash of its own: a markdown-only edit refreshes the notebook's HTML without a kernel.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+from pathlib import Path
+
+PACKAGE = "helpers"
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+
+def read_notebook(nb_path: Path) -> dict:
+    return json.loads(nb_path.read_text(encoding="utf-8"))
+
+
+def declared_reads(nb_path: Path) -> list[str]:
+    return list(read_notebook(nb_path).get("metadata", {}).get("helpers", {}).get("reads", []))
+
+
+def _source(cell: dict) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def code_cells(nb: dict) -> list[str]:
+    return [_source(c) for c in nb.get("cells", []) if c.get("cell_type") == "code"]
+
+
+def markdown_cells(nb: dict) -> list[str]:
+    return [_source(c) for c in nb.get("cells", []) if c.get("cell_type") != "code"]
+
+
+def _module_file(module: str) -> Path | None:
+    """The file of a helpers module ('helpers.geo.draw'), or None if it is not one."""
+    parts = module.split(".")
+    if parts[0] != PACKAGE:
+        return None
+    base = PACKAGE_DIR.joinpath(*parts[1:])
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imports(tree: ast.AST, module: str, is_package: bool) -> set[str]:
+    """Modules named by the import statements of one module (relative imports resolved), including names that
+    may be submodules (``from helpers import geo``)."""
+    found: set[str] = set()
+    here = module.split(".") if is_package else module.split(".")[:-1]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = here[: len(here) - (node.level - 1)] if node.level > 1 else here
+                target = ".".join([*base, node.module] if node.module else base)
+            else:
+                target = node.module or ""
+            found.add(target)
+            found.update(f"{target}.{a.name}" for a in node.names)
+    return found
+
+
+def helpers_modules(code: list[str]) -> list[Path]:
+    """The helpers files a notebook's code imports, directly or through other helpers modules, sorted."""
+    todo = set()
+    for src in code:
+        try:
+            tree = ast.parse(_strip_magics(src))
+        except SyntaxError:
+            continue  # the kernel will report it; hashing the source is enough
+        todo |= {m for m in _imports(tree, "__main__", False) if m.split(".")[0] == PACKAGE}
+    seen: dict[str, Path] = {}
+    while todo:
+        mod = todo.pop()
+        # a module's parent packages run their __init__ first
+        for i in range(1, mod.count(".") + 2):
+            parent = ".".join(mod.split(".")[:i])
+            path = _module_file(parent)
+            if path is None or parent in seen:
+                continue
+            seen[parent] = path
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            todo |= {m for m in _imports(tree, parent, path.name == "__init__.py") if m.split(".")[0] == PACKAGE}
+            if PACKAGE_DIR / "__init__.py" == path:
+                # helpers/__init__ resolves names lazily from a table of module names: follow those too
+                todo |= {f"{PACKAGE}.{m}" for m in _lazy_modules(tree)}
+    return sorted(set(seen.values()))
+
+
+def _lazy_modules(tree: ast.AST) -> set[str]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "_LAZY" for t in node.targets):
+            return {v.value for v in node.value.values if isinstance(v, ast.Constant)}
+    return set()
+
+
+def _strip_magics(src: str) -> str:
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in src.splitlines())
+
+
+def _hash_files(h, root: Path, files) -> None:
+    for p in files:
+        h.update(str(p.relative_to(root) if p.is_relative_to(root) else p.name).encode() + b"\0")
+        h.update(p.read_bytes() if p.is_file() else b"<missing>")
+        h.update(b"\0")
+
+
+def inputs_hash(root: Path, nb_path: Path) -> str:
+    """The hash of everything the notebook's outputs depend on (see the module's docstring)."""
+    nb = read_notebook(nb_path)
+    code = code_cells(nb)
+    reads = sorted(nb.get("metadata", {}).get("helpers", {}).get("reads", []))
+    h = hashlib.sha256()
+    h.update(json.dumps({"code": code, "reads": reads}).encode())
+    files = [root / "data" / "datapackage.json", root / "requirements.txt"]
+    files += [root / "data" / f"{t}.csv" for t in reads]
+    if "sources" in reads:
+        files += sorted((root / "data" / "excerpts").glob("*"))
+    files += sorted(p for p in (root / "seeds").glob("*") if p.is_file())
+    modules = helpers_modules(code)
+    files += modules
+    if any(p.parent == PACKAGE_DIR and p.stem == "style" for p in modules):
+        files.append(PACKAGE_DIR / "report.mplstyle")
+    _hash_files(h, root, files)
+    return h.hexdigest()
+
+
+def markdown_hash(nb_path: Path) -> str:
+    return hashlib.sha256(json.dumps(markdown_cells(read_notebook(nb_path))).encode()).hexdigest()
