@@ -35,7 +35,8 @@ test: $(STAMP)
 # the project's own settings (lab/settings: no news pop-up) and workspace (.lab-workspaces), not ~/.jupyter
 lab: $(STAMP)
 	JUPYTERLAB_SETTINGS_DIR=$(CURDIR)/lab/settings JUPYTERLAB_WORKSPACES_DIR=$(CURDIR)/.lab-workspaces \
-	  $(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --LabApp.news_url=None $(ROOT_FLAG) notebooks
+	  $(BIN)/jupyter lab --config=lab/jupyter_server_config.py --no-browser --ServerApp.ip=127.0.0.1 \
+	  --LabApp.news_url=None $(ROOT_FLAG) notebooks
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

@@ -173,8 +173,9 @@ def test_notebook_runs_in_jupyterlab(lab, browser, path):
 
 
 def test_saving_an_executed_notebook_from_jupyter_keeps_git_clean(tmp_path):
-    """Save a notebook with outputs through the Jupyter server's contents API (what JupyterLab's save and autosave do)
-    in a clone with the project's git filter: the working copy keeps the outputs, git sees no change."""
+    """Save a notebook with outputs through the Jupyter server's contents API (what JupyterLab's save and autosave do),
+    with the server configured as `make lab` configures it, in a clone with the project's git filter: git sees no
+    change, and the saved file is the committed notebook."""
     repo = tmp_path / "repo"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(repo)], check=True)
     subprocess.run([sys.executable, "-m", "helpers", "gitfilter", "--repo", str(repo)], check=True, capture_output=True)
@@ -182,7 +183,8 @@ def test_saving_an_executed_notebook_from_jupyter_keeps_git_clean(tmp_path):
     port, token = _free_port(), secrets.token_hex(16)
     jupyter = str(Path(sys.executable).with_name("jupyter"))
     log = open(tmp_path / "server.log", "w")
-    proc = subprocess.Popen([jupyter, "server", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
+    proc = subprocess.Popen([jupyter, "server", f"--config={repo / 'lab' / 'jupyter_server_config.py'}", "--no-browser",
+                             "--allow-root", "--ServerApp.ip=127.0.0.1",
                              f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
                              f"--ServerApp.root_dir={repo / 'notebooks'}"],
                             env=dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / "rt")), stdout=log,
@@ -209,7 +211,9 @@ def test_saving_an_executed_notebook_from_jupyter_keeps_git_clean(tmp_path):
         with urllib.request.urlopen(req, timeout=20) as resp:
             assert resp.status in (200, 201)
         saved = json.loads((repo / "notebooks" / name).read_text(encoding="utf-8"))
-        assert any(c.get("outputs") for c in saved["cells"]), "the working copy keeps the outputs"
+        assert not any(c.get("outputs") for c in saved["cells"] if c["cell_type"] == "code"), "saved without outputs"
+        committed = subprocess.run(["git", "show", f"HEAD:notebooks/{name}"], cwd=repo, capture_output=True, text=True).stdout
+        assert (repo / "notebooks" / name).read_text(encoding="utf-8") == committed, "saved byte for byte as committed"
         status = subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True).stdout
         assert status == "", f"git sees a change after a save from Jupyter:\n{status}"
     finally:

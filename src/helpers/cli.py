@@ -53,7 +53,7 @@ def _gitfilter(args: argparse.Namespace) -> int:
         print(f"{root} is not a git checkout; nothing to install", file=sys.stderr)
         return 0
     subprocess.run([sys.executable, "-m", "nbstripout", "--install"], cwd=root, check=True)
-    clean = " ".join([f'"{sys.executable}"', "-m", "nbstripout", *STRIP])
+    clean = " ".join([f'"{sys.executable}"', "-m", "nbstripout", *STRIP])  # the same settings as helpers.labhook
     subprocess.run(["git", "config", "filter.nbstripout.clean", clean], cwd=root, check=True)
     print(f"git filter installed in {root}: notebooks are stripped of outputs when git reads them")
     return 0

@@ -341,7 +341,8 @@ def build(root: Path | None = None, force: bool = False, jobs: int | None = None
     print(
         f"{n} notebook(s): {counts['ran']} ran, {counts['refreshed']} refreshed, {counts['unchanged']} unchanged, "
         f"{counts['failed']} failed in {time.perf_counter() - t0:.1f} s"
-        + (f" ({workers} in parallel)" if counts["ran"] > 1 else "") + f"; outputs in {reports}",
+        + (f" ({workers} in parallel)" if counts["ran"] > 1 else "")
+        + f"; outputs in {reports}",
         file=out,
         flush=True,
     )
