@@ -98,3 +98,27 @@ def test_the_index_opens_offline_in_chromium_with_every_image_and_link_working(b
             assert broken == 0, f"{target.name}: an image did not decode"
         browser.close()
     assert not outside, f"requests left the machine: {outside[:5]}"
+
+
+def test_every_claimreview_has_the_properties_the_guidelines_require(built):
+    from helpers.claimreview import RATING, missing_properties
+
+    reviews = json.loads((built / "reports" / "figures" / "claimreview.jsonld").read_text(encoding="utf-8"))
+    with open(built / "data" / "claims.csv", encoding="utf-8", newline="") as fh:
+        import csv
+
+        claims = {r["id"]: r for r in csv.DictReader(fh)}
+    assert len(reviews) == len(claims)
+    for r in reviews:
+        assert r["@context"] == "https://schema.org" and r["@type"] == "ClaimReview"
+        assert not missing_properties(r), r["url"]
+        claim = claims[r["url"].rsplit("#", 1)[1]]
+        assert r["claimReviewed"] == claim["quote"]
+        rating = r["reviewRating"]
+        assert rating["@type"] == "Rating" and rating["worstRating"] == 1 and rating["bestRating"] == 5
+        if claim["verdict"] in RATING:
+            assert rating["ratingValue"] == RATING[claim["verdict"]]
+        else:
+            assert "ratingValue" not in rating, "unverifiable and not_found are not rated on the truth scale"
+        assert r["itemReviewed"]["@type"] == "Claim" and r["itemReviewed"]["appearance"]["url"].startswith("seeds/")
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["datePublished"])

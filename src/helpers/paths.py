@@ -13,6 +13,7 @@ from pathlib import Path
 ROOT_ENV = "HELPERS_PROJECT_ROOT"  # the project root (tests point it at a scratch copy; the build at the project)
 FIGURES_ENV = "HELPERS_FIGURES_DIR"  # where export() writes (the build's staging folder)
 READ_LOG_ENV = "HELPERS_READ_LOG"  # where a notebook's table reads are logged (set by the build)
+VALIDATED_ENV = "HELPERS_VALIDATED"  # the content hash of data/ and seeds/ the build has just validated in full
 
 
 def env(name: str) -> str | None:

@@ -163,7 +163,7 @@ def _refresh_markdown(root: Path, nb_path: Path) -> Result:
     return Result(nb_path.name, "refreshed", time.perf_counter() - t0)
 
 
-def _execute(root: Path, nb_path: Path, timeout: int, staging: Path) -> Result:
+def _execute(root: Path, nb_path: Path, timeout: int, staging: Path, validated: str = "") -> Result:
     """Run one notebook in a fresh kernel; on success publish its outputs, on failure leave the old ones."""
     import nbformat
     from jupyter_client.manager import KernelManager
@@ -181,7 +181,7 @@ def _execute(root: Path, nb_path: Path, timeout: int, staging: Path) -> Result:
     try:
         nb = nbformat.read(nb_path, as_version=4)
         env = dict(os.environ, **{paths.READ_LOG_ENV: str(read_log), paths.FIGURES_ENV: str(fig_stage),
-                                  paths.ROOT_ENV: str(root)})  # fmt: skip
+                                  paths.ROOT_ENV: str(root), paths.VALIDATED_ENV: validated})  # fmt: skip
         # IPC transport (Unix sockets, with the connection file, in a private temp folder): kernels started in parallel
         # cannot race for a TCP port. Sockets go to the temp dir, not the staging folder, because a Unix socket's path
         # is limited to about 100 bytes and a project can live deep in the file system.
@@ -290,9 +290,12 @@ def build(root: Path | None = None, force: bool = False, jobs: int | None = None
                 refresh.append(p)
             else:
                 results[p.name] = Result(p.name, "unchanged")
+        validated = ""
         if todo:
             from ..facts import validate  # pandas and pandera only when something must run
+            from ..facts.load import fingerprint
 
+            validated = fingerprint(root)
             problems = validate(root)
             if problems:
                 print(f"the tables do not validate ({len(problems)} problem(s)); no notebook was run:", file=out)
@@ -326,7 +329,7 @@ def build(root: Path | None = None, force: bool = False, jobs: int | None = None
             record(_refresh_markdown(root, p))
         workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            for fut in [pool.submit(_execute, root, p, timeout, staging) for p in todo]:
+            for fut in [pool.submit(_execute, root, p, timeout, staging, validated) for p in todo]:
                 record(fut.result())
         if todo or refresh or not (reports / "index.html").is_file():
             from ..reportkit import publish  # the manifest, index page and figure book, from what is now in reports/

@@ -11,6 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from shapely.geometry import box
 
+from ..facts import source_kinds
 from ..provenance import source_line as chart_source_line
 from ..style import lighten
 from .basemap import WGS84, GeoError, Region, frame_bounds, projected_countries, provenance
@@ -146,6 +147,6 @@ def great_circle(ax, a, b, region: Region, n: int = 60, **kw):
 def source_line(tables, data: pd.DataFrame, extra: str = "") -> str:
     """A map's 'Source:' line: the article parts and reports behind the plotted rows, then the reference data
     (Natural Earth, GeoNames and any other coordinate source), with versions and licences."""
-    src = tables["sources"].set_index("id")["kind"]
-    coords = [c for c in data.get("coord_source", pd.Series(dtype=str)).dropna().unique() if src.get(c) != "dataset"]
+    kinds = source_kinds(tables)
+    coords = [c for c in data.get("coord_source", pd.Series(dtype=str)).dropna().unique() if kinds.get(c) != "dataset"]
     return chart_source_line(tables, data, f"{provenance()}. {extra}".strip(), also=coords)
