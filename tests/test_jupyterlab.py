@@ -60,6 +60,19 @@ def _api(base: str, token: str, path: str, method: str = "GET"):
     return json.loads(body) if body else None
 
 
+def _wait_until_up(base: str, token: str, proc: subprocess.Popen, log: Path, seconds: float = 90) -> None:
+    """Poll the server's /api/status until it answers; fail with its log if it exits or takes too long."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            _api(base, token, "/api/status")
+            return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the Jupyter server did not start:\n" + log.read_text()) from None
+            time.sleep(0.5)
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     _require_browser()
@@ -83,15 +96,7 @@ def lab(tmp_path_factory):
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                _api(base, token, "/api/status")
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("JupyterLab did not start:\n" + (root / "lab.log").read_text()) from None
-                time.sleep(0.5)
+        _wait_until_up(base, token, proc, root / "lab.log")
         yield {"base": base, "token": token, "root": root}
     finally:
         proc.terminate()
@@ -191,14 +196,7 @@ def test_saving_an_executed_notebook_from_jupyter_keeps_git_clean(tmp_path):
                             stderr=subprocess.STDOUT)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                _api(base, token, "/api/status")
-                break
-            except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "server.log").read_text()
-                time.sleep(0.3)
+        _wait_until_up(base, token, proc, tmp_path / "server.log", seconds=60)
         name = "03_casualties.ipynb"
         nb = json.loads((repo / "notebooks" / name).read_text(encoding="utf-8"))
         nb["metadata"]["language_info"] = {"name": "python", "version": "3.11.7", "mimetype": "text/x-python"}
