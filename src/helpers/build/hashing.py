@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 
 PACKAGE = "helpers"
@@ -93,12 +94,19 @@ def helpers_modules(code: list[str]) -> list[Path]:
             if path is None or parent in seen:
                 continue
             seen[parent] = path
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-            todo |= {m for m in _imports(tree, parent, path.name == "__init__.py") if m.split(".")[0] == PACKAGE}
-            if PACKAGE_DIR / "__init__.py" == path:
-                # helpers/__init__ resolves names lazily from a table of module names: follow those too
-                todo |= {f"{PACKAGE}.{m}" for m in _lazy_modules(tree)}
+            todo |= _module_imports(path, parent, path.stat().st_mtime_ns)
     return sorted(set(seen.values()))
+
+
+@lru_cache(maxsize=256)
+def _module_imports(path: Path, module: str, _mtime: int) -> frozenset[str]:
+    """The helpers modules one module imports (parsed once per build; the mtime keys the cache)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = {m for m in _imports(tree, module, path.name == "__init__.py") if m.split(".")[0] == PACKAGE}
+    if PACKAGE_DIR / "__init__.py" == path:
+        # helpers/__init__ resolves names lazily from a table of module names: follow those too
+        found |= {f"{PACKAGE}.{m}" for m in _lazy_modules(tree)}
+    return frozenset(found)
 
 
 def _lazy_modules(tree: ast.AST) -> set[str]:
@@ -115,8 +123,18 @@ def _strip_magics(src: str) -> str:
 def _hash_files(h, root: Path, files) -> None:
     for p in files:
         h.update(str(p.relative_to(root) if p.is_relative_to(root) else p.name).encode() + b"\0")
-        h.update(p.read_bytes() if p.is_file() else b"<missing>")
+        if p.is_file():
+            st = p.stat()
+            h.update(_digest(p, st.st_mtime_ns, st.st_size))
+        else:
+            h.update(b"<missing>")
         h.update(b"\0")
+
+
+@lru_cache(maxsize=4096)
+def _digest(path: Path, _mtime: int, _size: int) -> bytes:
+    """A file's content hash, read once per build (thirteen notebooks share the seeds, schema and excerpts)."""
+    return hashlib.sha256(path.read_bytes()).digest()
 
 
 def inputs_hash(root: Path, nb_path: Path) -> str:
