@@ -137,8 +137,9 @@ def figure_book(root: Path, man: dict, path: Path) -> None:
             pdf.savefig(page)
 
 
-def publish(root: Path, made_by: dict[str, str]) -> dict[str, Path]:
-    """Write the manifest, the index page, the figure book and the data downloads (all or nothing)."""
+def publish(root: Path, made_by: dict[str, str], book: bool = True) -> dict[str, Path]:
+    """Write the manifest, the index page, the figure book and the data downloads (all or nothing). ``book=False``
+    keeps the existing figure book (no figure changed: a markdown-only edit)."""
     reports = root / "reports"
     data = reports / "data"
     data.mkdir(parents=True, exist_ok=True)
@@ -148,9 +149,12 @@ def publish(root: Path, made_by: dict[str, str]) -> dict[str, Path]:
     if review.is_file():
         shutil.copyfile(review, data / review.name)
     man = manifest(root, made_by)
-    targets = {"json": reports / "figures.json", "html": reports / "index.html", "pdf": reports / "figure-book.pdf"}
+    targets = {"json": reports / "figures.json", "html": reports / "index.html"}
+    if book or not (reports / "figure-book.pdf").is_file():
+        targets["pdf"] = reports / "figure-book.pdf"
     with atomic_files(targets) as tmp:
         tmp["json"].write_text(json.dumps(man, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         tmp["html"].write_text(index_html(root, man), encoding="utf-8")
-        figure_book(root, man, tmp["pdf"])
+        if "pdf" in tmp:
+            figure_book(root, man, tmp["pdf"])
     return targets

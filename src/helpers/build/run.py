@@ -336,9 +336,9 @@ def build(root: Path | None = None, force: bool = False, jobs: int | None = None
 
             made_by = {f: name for name, entry in state.items() for f in entry.get("figures", [])}
             t1 = time.perf_counter()
-            publish(root, made_by)
-            print(f"report kit: index.html, figures.json, figure-book.pdf in {time.perf_counter() - t1:.1f} s", file=out,
-                  flush=True)  # fmt: skip
+            publish(root, made_by, book=bool(todo))
+            print(f"report kit: index.html, figures.json{', figure-book.pdf' if todo else ''} in "
+                  f"{time.perf_counter() - t1:.1f} s", file=out, flush=True)  # fmt: skip
     ordered = [results[p.name] for p in chosen]
     counts = {s: sum(r.status == s for r in ordered) for s in ("ran", "refreshed", "unchanged", "failed")}
     print(
