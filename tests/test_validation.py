@@ -307,3 +307,16 @@ def test_date_end_before_date_shows_both_dates(scratch):
     row = scratch.edit("events", "ev_nato_suspension_reported", "date_end", "2020-01-02")
     msg = _one(_problems(), "data/events.csv", f"row {row}", "'date_end'")
     assert "'2020-01-02'" in msg and "date is '2020-01-11'" in msg
+
+
+def test_a_nato_row_sourced_to_the_whole_seed_file(scratch):
+    row = scratch.edit("events", "ev_ministers_decide", "source_id", "seed_000")
+    _one(_problems(), "data/events.csv", f"row {row}", "'source_id'", "whole seed file only for story 'both'")
+
+
+def test_re_pointing_a_story_parts_parent_leaves_no_quote_unchecked(scratch):
+    row = scratch.edit("sources", "art_nato", "parent_id", "hurriyet_2020_01_04")
+    problems = _problems()
+    _one(problems, "data/sources.csv", f"row {row}", "'parent_id'", "seed_file")
+    # every NATO row now has no text to be checked against: each is refused, none passes unchecked
+    _one(problems, "data/events.csv", "ev_ministers_decide", "'quote'")
