@@ -320,3 +320,8 @@ def test_re_pointing_a_story_parts_parent_leaves_no_quote_unchecked(scratch):
     _one(problems, "data/sources.csv", f"row {row}", "'parent_id'", "seed_file")
     # every NATO row now has no text to be checked against: each is refused, none passes unchecked
     _one(problems, "data/events.csv", "ev_ministers_decide", "'quote'")
+
+
+def test_an_excerpt_no_source_names(scratch):
+    (scratch.root / "data" / "excerpts" / "stray_2020_01_01.txt").write_text("source_id: stray\n---\ntext\n", encoding="utf-8")
+    _one(_problems(), "data/excerpts/stray_2020_01_01.txt", "data/sources.csv")

@@ -145,6 +145,18 @@ def _validate_table(name: str, dp: dict, ctx: Context) -> list[Problem]:
     return problems
 
 
+def _orphan_excerpts(root: Path, src: RawTable | None) -> list[Problem]:
+    """A stored excerpt that no source row names is evidence nobody can cite: report it rather than keep it."""
+    if src is None or "path" not in src.frame:
+        return []
+    named = {p for p in src.frame["path"] if isinstance(p, str)}
+    return [
+        Problem(f"data/excerpts/{p.name}", "a row in data/sources.csv whose path names this excerpt (or remove it)")
+        for p in sorted((root / "data" / "excerpts").glob("*.txt"))
+        if f"data/excerpts/{p.name}" not in named
+    ]
+
+
 def validate(root: Path | None = None, check_gazetteer: bool = True) -> list[Problem]:
     """Every problem in every table of the package (an empty list means all is well)."""
     root = root or paths.project_root()
@@ -158,6 +170,7 @@ def validate(root: Path | None = None, check_gazetteer: bool = True) -> list[Pro
             raw[res["name"]] = t
     texts = source_texts(root, raw.get("sources"))
     problems += texts.problems
+    problems += _orphan_excerpts(root, raw.get("sources"))
     ctx = Context(root, raw, texts, check_gazetteer, all_stories=dp.get("x-all-stories"))
     for res in dp["resources"]:
         problems += _validate_table(res["name"], dp, ctx)
