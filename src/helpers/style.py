@@ -106,10 +106,6 @@ def stories(tables) -> dict[str, dict]:
     return out
 
 
-def story_colours(tables) -> dict[str, str]:
-    return {k: v["colour"] for k, v in stories(tables).items()}
-
-
 def evidence_kinds(kinds: Iterable[str]) -> list[str]:
     """The kinds present, in EVIDENCE order (for legends)."""
     present = set(kinds)
