@@ -30,6 +30,31 @@ def geonames_cities() -> dict[int, dict]:
 
 
 @lru_cache(maxsize=1)
+def _cities_text() -> str:
+    with open(_GN_DATA / "cities500.json", encoding="utf-8") as fh:
+        return fh.read()
+
+
+def geonames_city(geonameid: int) -> dict | None:
+    """One GeoNames city by id, without parsing the whole file (validation checks a few dozen places; a full
+    ``json.load`` of the 80 MB file takes about 1.5 s). The file is one JSON object keyed by the id as a string:
+    find the key, decode just its value, and check that the record carries the same id."""
+    text = _cities_text()
+    key = f'"{int(geonameid)}": '
+    at = text.find(key)
+    while at != -1:
+        if text[at - 1] in "{ ,":  # a top-level key, not the tail of a longer number
+            value, _ = _DECODER.raw_decode(text, at + len(key))
+            if isinstance(value, dict) and value.get("geonameid") == int(geonameid):
+                return value
+        at = text.find(key, at + 1)
+    return None
+
+
+_DECODER = json.JSONDecoder()
+
+
+@lru_cache(maxsize=1)
 def geonames_countries() -> dict[str, dict]:
     """GeoNames country info keyed by ISO 3166-1 alpha-2 code."""
     with open(_GN_DATA / "countries.json", encoding="utf-8") as fh:

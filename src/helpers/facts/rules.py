@@ -269,7 +269,6 @@ def rule_gazetteer(df: pd.DataFrame, ctx: Context):
     yield ("country_code", "a country code GeoNames knows", df["country_code"].isin(list(countries)))
     if not ctx.check_gazetteer:
         return
-    cities = gazetteer.geonames_cities()
     world = gazetteer.natural_earth_countries()
 
     def agrees(row) -> bool:
@@ -278,7 +277,7 @@ def rule_gazetteer(df: pd.DataFrame, ctx: Context):
         gid, lat, lon = int(row["geonameid"]), float(row["latitude"]), float(row["longitude"])
         how = ctx.resource["schema"].get("x-gazetteers", {}).get(row["coord_source"])
         if how == "geonames_city":
-            c = cities.get(gid)
+            c = gazetteer.geonames_city(gid)
             return (
                 c is not None
                 and c["countrycode"] == row["country_code"]
@@ -302,14 +301,17 @@ def rule_gazetteer(df: pd.DataFrame, ctx: Context):
     )
     # Whatever the coordinate source, the point must lie in its own country (Natural Earth 1:10m, within about 2 km
     # for a coastal town whose point falls in the sea): Gossi moved into Burkina Faso fails here.
-    shapes = world.dissolve(by="iso_a2")["geometry"]
+    # the Natural Earth rows of each code the table uses (a code may name several: any of them may hold the point)
+    used = set(df["country_code"].dropna())
+    shapes = {code: list(rows.geometry) for code, rows in world[world["iso_a2"].isin(used)].groupby("iso_a2")}
 
     def inside(row) -> bool:
-        if not (is_num(row["latitude"]) and is_num(row["longitude"])) or row["country_code"] not in shapes.index:
+        if not (is_num(row["latitude"]) and is_num(row["longitude"])) or row["country_code"] not in shapes:
             return True
         from shapely.geometry import Point
 
-        return bool(shapes[row["country_code"]].dwithin(Point(float(row["longitude"]), float(row["latitude"])), 0.02))
+        point = Point(float(row["longitude"]), float(row["latitude"]))
+        return any(shape.dwithin(point, 0.02) for shape in shapes[row["country_code"]])
 
     yield (
         "latitude",
