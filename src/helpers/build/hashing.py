@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 PACKAGE = "helpers"
@@ -44,6 +44,7 @@ def markdown_cells(nb: dict) -> list[str]:
     return [_source(c) for c in nb.get("cells", []) if c.get("cell_type") != "code"]
 
 
+@cache
 def _module_file(module: str) -> Path | None:
     """The file of a helpers module ('helpers.geo.draw'), or None if it is not one."""
     parts = module.split(".")
@@ -79,6 +80,8 @@ def helpers_modules(code: list[str]) -> list[Path]:
     """The helpers files a notebook's code imports, directly or through other helpers modules, sorted."""
     todo = set()
     for src in code:
+        if "import" not in src:  # no import statement here: parsing every cell was most of a no-op build's time
+            continue
         try:
             tree = ast.parse(_strip_magics(src))
         except SyntaxError:
@@ -96,6 +99,24 @@ def helpers_modules(code: list[str]) -> list[Path]:
             seen[parent] = path
             todo |= _module_imports(path, parent, path.stat().st_mtime_ns)
     return sorted(set(seen.values()))
+
+
+def imported_modules(nb_path: Path) -> list[str]:
+    """Every module a notebook's import statements name, in the order they appear (candidates included:
+    ``from helpers import geo`` names ``helpers`` and ``helpers.geo``). The build imports them into the kernel
+    before the first cell (``kernel.prepare``)."""
+    names: dict[str, None] = {}
+    for src in code_cells(read_notebook(nb_path)):
+        try:
+            tree = ast.parse(_strip_magics(src))
+        except SyntaxError:
+            continue
+        nodes = sorted((n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))), key=lambda n: n.lineno)
+        for node in nodes:
+            if isinstance(node, ast.ImportFrom) and (node.level or not node.module):
+                continue
+            names |= dict.fromkeys(sorted(_imports(node, "__main__", False), key=lambda m: (m.count("."), m)))
+    return list(names)
 
 
 @lru_cache(maxsize=256)
@@ -137,8 +158,11 @@ def _digest(path: Path, _mtime: int, _size: int) -> bytes:
     return hashlib.sha256(path.read_bytes()).digest()
 
 
-def inputs_hash(root: Path, nb_path: Path) -> str:
-    """The hash of everything the notebook's outputs depend on (see the module's docstring)."""
+def inputs_hash(root: Path, nb_path: Path, memo: dict | None = None) -> str:
+    """The hash of everything the notebook's outputs depend on (see the module's docstring). ``memo`` (one dict per
+    build) keeps the digest of the files every notebook shares and of each set of helpers modules, so a build of
+    thirteen notebooks stats and hashes them once."""
+    memo = {} if memo is None else memo
     nb = read_notebook(nb_path)
     code = code_cells(nb)
     reads = sorted(nb.get("metadata", {}).get("helpers", {}).get("reads", []))
@@ -147,13 +171,22 @@ def inputs_hash(root: Path, nb_path: Path) -> str:
     files = [root / "data" / "datapackage.json", root / "requirements.txt"]
     files += [root / "data" / f"{t}.csv" for t in reads]
     if "sources" in reads:
-        files += sorted((root / "data" / "excerpts").glob("*"))
-    files += sorted(p for p in (root / "seeds").glob("*") if p.is_file())
+        files += [("excerpts",)]
+    files += [("seeds",)]
     modules = helpers_modules(code)
     files += modules
     if any(p.parent == PACKAGE_DIR and p.stem == "style" for p in modules):
         files.append(PACKAGE_DIR / "report.mplstyle")
-    _hash_files(h, root, files)
+    for f in files:
+        if isinstance(f, tuple):  # a folder every notebook (or every reader of sources) shares: hashed once
+            if f not in memo:
+                group = hashlib.sha256()
+                folder = root / "data" / "excerpts" if f == ("excerpts",) else root / "seeds"
+                _hash_files(group, root, sorted(p for p in folder.glob("*") if p.is_file()))
+                memo[f] = group.digest()
+            h.update(memo[f])
+        else:
+            _hash_files(h, root, [f])
     return h.hexdigest()
 
 
