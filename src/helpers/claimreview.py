@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .export import atomic_files
+from .atomic import atomic_files
 
 RATING = {"accurate": 5, "verbatim": 5, "imprecise": 4, "paraphrase": 4, "misleading": 2, "mistranslated": 2, "contradicted": 1}
 LABEL = {"not_found": "not found in the speaker's record"}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .atomic import atomic_files
 from .finish import caption, is_finished, texts_of
 from .paths import figures_dir
 from .style import style
@@ -37,24 +37,6 @@ _ALT: dict[str, str] = {}  # exported PNG -> its title and subtitle, the alt tex
 
 class ExportError(ValueError):
     pass
-
-
-@contextlib.contextmanager
-def atomic_files(targets: dict[str, Path]) -> Iterator[dict[str, Path]]:
-    """Temporary paths beside ``targets``, renamed into place together only if the block succeeds.
-
-    On any error every temporary file is removed and the previous files stay as they were.
-    """
-    # the temporary name keeps the real suffix: GDAL picks drivers (and warns) by it
-    temps = {k: p.with_name(f".{p.stem}.tmp{p.suffix}") for k, p in targets.items()}
-    try:
-        yield temps
-    except BaseException:
-        for t in temps.values():
-            t.unlink(missing_ok=True)
-        raise
-    for k, t in temps.items():
-        os.replace(t, targets[k])
 
 
 def export(

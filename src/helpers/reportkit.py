@@ -22,7 +22,7 @@ import subprocess
 import textwrap
 from pathlib import Path
 
-from .export import atomic_files
+from .atomic import atomic_files
 
 SIZE_LABELS = {"png": "PNG", "svg": "SVG (text editable)", "pdf": "PDF (fonts embedded)", "plain.png": "plain PNG",
                "plain.svg": "plain SVG", "plain.pdf": "plain PDF", "page.png": "PNG 17 cm, 300 dpi",
@@ -33,20 +33,38 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def commit(root: Path) -> str:
-    """The commit the outputs were built from ('+dirty' when the working tree differs), or 'unknown'."""
+def start_commit(root: Path):
+    """Start asking git which commit the outputs are built from; returns a function that waits for the answer: the
+    commit ('+dirty' when data, seeds, notebooks or src differ from it) or 'unknown'. Started early, git's work (which
+    runs the notebook filter on every changed notebook) overlaps with the build's."""
     try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
+        head = subprocess.Popen(["git", "rev-parse", "HEAD"], cwd=root, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, text=True)  # fmt: skip
+        status = subprocess.Popen(["git", "status", "--porcelain", "--", "data", "seeds", "notebooks", "src"], cwd=root,
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
+    except OSError:
+        return lambda: "unknown"
+
+    def answer() -> str:
+        try:
+            sha, _ = head.communicate(timeout=30)
+            dirty, _ = status.communicate(timeout=30)
+        except subprocess.SubprocessError:
+            head.kill(), status.kill()
+            return "unknown"
         if head.returncode != 0:
             return "unknown"
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "data", "seeds", "notebooks", "src"], cwd=root,
-                               capture_output=True, text=True, timeout=10).stdout.strip()  # fmt: skip
-        return head.stdout.strip() + ("+dirty" if dirty else "")
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
+        return sha.strip() + ("+dirty" if dirty.strip() else "")
+
+    return answer
 
 
-def manifest(root: Path, made_by: dict[str, str]) -> dict:
+def commit(root: Path) -> str:
+    """The commit the outputs were built from ('+dirty' when the working tree differs), or 'unknown'."""
+    return start_commit(root)()
+
+
+def manifest(root: Path, made_by: dict[str, str], built_from: str | None = None) -> dict:
     """Every exported figure, from its meta file, with checksums; ``made_by`` maps a figure file to its notebook."""
     figures = root / "reports" / "figures"
     out = []
@@ -55,7 +73,7 @@ def manifest(root: Path, made_by: dict[str, str]) -> dict:
         files = {k: {"path": f"figures/{f}", "sha256": _sha256(figures / f)} for k, f in meta["files"].items()
                  if (figures / f).is_file()}  # fmt: skip
         out.append(meta | {"notebook": made_by.get(f"{meta['name']}.png", ""), "files": files})
-    return {"commit": commit(root), "figures": out}
+    return {"commit": built_from or commit(root), "figures": out}
 
 
 def _notebook_title(path: Path) -> str:
@@ -118,18 +136,21 @@ embedded), a plain variant without title and source (they are in the caption), a
 
 def figure_book(root: Path, man: dict, path: Path) -> None:
     """One PDF, a page per figure: the image, its caption and its source."""
-    import matplotlib.image as mpimg
+    import numpy as np
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.figure import Figure
+    from PIL import Image
 
     with PdfPages(path, metadata={"CreationDate": None, "Producer": None, "Creator": None}) as pdf:
         for f in man["figures"]:
             page = Figure(figsize=(8.27, 11.69))  # A4 portrait
-            img = mpimg.imread(root / "reports" / f["files"]["png"]["path"])
+            # 8-bit RGB as the PNG holds it (matplotlib's imread makes floats, three times slower here)
+            with Image.open(root / "reports" / f["files"]["png"]["path"]) as im:
+                img = np.asarray(im.convert("RGB"))
             h, w = img.shape[:2]
             height = min(0.62, 0.9 * (h / w) * 8.27 / 11.69)
             ax = page.add_axes((0.05, 0.93 - height, 0.9, height))
-            ax.imshow(img)
+            ax.imshow(img, interpolation="none")  # embedded as is, at the PNG's 200 dpi: no resampling
             ax.set_axis_off()
             text = "\n".join(textwrap.wrap(f["caption"], 100) + [""] + textwrap.wrap(f["source"], 110))
             page.text(0.06, 0.9 - height, text, va="top", ha="left", fontsize=8, family="DejaVu Sans")
@@ -137,7 +158,7 @@ def figure_book(root: Path, man: dict, path: Path) -> None:
             pdf.savefig(page)
 
 
-def publish(root: Path, made_by: dict[str, str], book: bool = True) -> dict[str, Path]:
+def publish(root: Path, made_by: dict[str, str], book: bool = True, built_from: str | None = None) -> dict[str, Path]:
     """Write the manifest, the index page, the figure book and the data downloads (all or nothing). ``book=False``
     keeps the existing figure book (no figure changed: a markdown-only edit)."""
     reports = root / "reports"
@@ -148,7 +169,7 @@ def publish(root: Path, made_by: dict[str, str], book: bool = True) -> dict[str,
     review = reports / "figures" / "claimreview.jsonld"
     if review.is_file():
         shutil.copyfile(review, data / review.name)
-    man = manifest(root, made_by)
+    man = manifest(root, made_by, built_from)
     targets = {"json": reports / "figures.json", "html": reports / "index.html"}
     if book or not (reports / "figure-book.pdf").is_file():
         targets["pdf"] = reports / "figure-book.pdf"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-from ..export import atomic_files
+from ..atomic import atomic_files
 from ..paths import figures_dir
 from .checks import events_gdf, places_gdf
 
@@ -20,11 +22,28 @@ def export_geodata(tables, name: str = "places_events", directory: str | Path | 
     events = events_gdf(tables)
     layers = {"places": _gis_ready(places), "events": _gis_ready(events)}
     targets = {"gpkg": out / f"{name}.gpkg", "places.geojson": out / "places.geojson", "events.geojson": out / "events.geojson"}
-    with atomic_files(targets) as temps:
+    with atomic_files(targets) as temps, _fixed_gpkg_date():
         for layer, gdf in layers.items():
             gdf.to_file(temps["gpkg"], layer=layer, driver="GPKG")
             gdf.to_file(temps[f"{layer}.geojson"], driver="GeoJSON")
     return targets
+
+
+# A GeoPackage records when each layer last changed (gpkg_contents.last_change): GDAL takes this date instead of the
+# clock, so that the same places give the same file, byte for byte, as the figures do (``export``).
+FIXED_DATE = "2000-01-01T00:00:00.000Z"
+
+
+@contextlib.contextmanager
+def _fixed_gpkg_date() -> Iterator[None]:
+    import pyogrio
+
+    old = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_DATE})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": old})
 
 
 def _gis_ready(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
