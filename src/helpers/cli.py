@@ -53,7 +53,8 @@ def _gitfilter(args: argparse.Namespace) -> int:
         print(f"{root} is not a git checkout; nothing to install", file=sys.stderr)
         return 0
     subprocess.run([sys.executable, "-m", "nbstripout", "--install"], cwd=root, check=True)
-    clean = " ".join([f'"{sys.executable}"', "-m", "nbstripout", *STRIP])  # the same settings as helpers.labhook
+    # the same settings as helpers.labhook; helpers.nbclean is nbstripout without a slow optional import
+    clean = " ".join([f'"{sys.executable}"', "-m", "helpers.nbclean", *STRIP])
     subprocess.run(["git", "config", "filter.nbstripout.clean", clean], cwd=root, check=True)
     print(f"git filter installed in {root}: notebooks are stripped of outputs when git reads them")
     return 0
