@@ -4,20 +4,25 @@
 
 1. takes the build lock (``reports/.build.lock``): a second build waits for the first, saying so, and cleans up
    what a killed build left in ``reports/.staging``;
-2. validates every table, with every check ``python -m helpers validate`` makes (a broken table stops the build
-   before any notebook runs);
-3. for each notebook in notebooks/ (``NN_*.ipynb``), hashes its inputs (``hashing``): its code cells, the tables
+2. for each notebook in notebooks/ (``NN_*.ipynb``), hashes its inputs (``hashing``): its code cells, the tables
    it declares in ``metadata.helpers.reads``, the schema, the seeds, the helpers modules it imports and
    ``requirements.txt``. An unchanged notebook is skipped; one whose markdown alone changed gets its HTML
    refreshed from the last executed copy, without a kernel;
-4. runs the others in parallel (one fresh kernel each, nbclient), each in notebooks/ as working directory, with
-   figures staged in ``reports/.staging`` (the same filesystem as the outputs, so publishing is a rename);
-5. on success, publishes the staged figures to reports/figures/ and the executed notebook and its HTML to
-   reports/notebooks/; on failure, names the notebook and the failing cell, keeps the previous good outputs, and
-   exits non-zero.
+3. starts the kernels of the first notebooks to run (``pool``: one fresh kernel process per notebook, started ahead
+   of need with the notebook's imports loaded but no name bound) and, meanwhile, validates every table with every
+   check ``python -m helpers validate`` makes: a broken table stops the build before any notebook runs;
+4. runs the notebooks on as many workers as there are cores, the longest first (by the last build's times), each
+   in notebooks/ as working directory with figures staged in ``reports/.staging`` (the same filesystem as the
+   outputs, so publishing is a rename); a used kernel is stopped in the background;
+5. on success, publishes the staged figures to reports/figures/ at once, then the executed notebook and its HTML to
+   reports/notebooks/ on a thread of their own (rendering is not the worker's job); on failure, names the notebook
+   and the failing cell, keeps the previous good outputs, and exits non-zero;
+6. writes the report kit (``reportkit``): manifest, index page, figure book.
 
 A notebook that reads a table it did not declare fails the build: the declaration is what makes "a changed
 table re-runs exactly the notebooks that read it" true. Reads are seen from inside the kernel (see ``readlog``).
+``--cold`` starts each kernel only when its notebook runs, with nothing imported ahead: the slow, plain way, kept to
+check that the warm start changes nothing (``tests/test_isolation.py`` compares the two builds' outputs).
 """
 
 from __future__ import annotations
@@ -39,14 +44,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import paths
+
+if "jsonschema" not in sys.modules:
+    # nbformat imports jsonschema, whose optional IRI format check imports rfc3987_syntax, which compiles 38 lark
+    # grammars on import: about 0.8 s of a markdown-only refresh, for a check notebooks never use (nbformat's schema
+    # has no "iri" field). The package stays installed (jupyter-events wants it); the build's process skips it.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 from .hashing import declared_reads, inputs_hash, markdown_hash
+from .pool import SOCKETS_PREFIX, KernelPool, Warm
 
 STATE_FILE = ".build-state.json"
 STAGING = ".staging"
 LOCK_FILE = ".build.lock"
-SOCKETS_PREFIX = "helpers-kernel-"  # + the build's pid: kernel sockets and connection files in the temp dir
-# Run in each kernel before the first cell, without binding a name or counting as an execution.
-KERNEL_STARTUP = "__import__('helpers.readlog', fromlist=['_']).install_audit_hook()"
 
 
 class BuildError(RuntimeError):
@@ -60,6 +69,8 @@ class Result:
     seconds: float = 0.0
     message: str = ""
     figures: list[str] = field(default_factory=list)
+    cells: float = 0.0  # seconds of the notebook's own cells (ran only)
+    kernel: float = 0.0  # seconds its kernel took to start and import, ahead of need (ran only)
 
 
 def notebooks(root: Path) -> list[Path]:
@@ -163,63 +174,62 @@ def _refresh_markdown(root: Path, nb_path: Path) -> Result:
     return Result(nb_path.name, "refreshed", time.perf_counter() - t0)
 
 
-def _execute(root: Path, nb_path: Path, timeout: int, staging: Path, validated: str = "") -> Result:
-    """Run one notebook in a fresh kernel; on success publish its outputs, on failure leave the old ones."""
+def _cell_seconds(nb) -> float:
+    """The notebook's own work: the sum of its cells' execution times, as nbclient timed them in the kernel."""
+    from datetime import datetime
+
+    total = 0.0
+    for cell in nb.cells:
+        ex = cell.get("metadata", {}).get("execution", {})
+        if "iopub.execute_input" in ex and "shell.execute_reply" in ex:
+            start, end = (datetime.fromisoformat(ex[k]) for k in ("iopub.execute_input", "shell.execute_reply"))
+            total += (end - start).total_seconds()
+    return total
+
+
+def _execute(root: Path, warm: Warm, timeout: int) -> tuple[Result, object]:
+    """Run one notebook in the fresh kernel started for it; on success publish its figures (the notebook and its
+    HTML are published by the caller, off this worker). On failure nothing is published."""
     import nbformat
-    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, DeadKernelError
 
     reports = root / "reports"
+    nb_path = warm.nb_path
     name = nb_path.name
     t0 = time.perf_counter()
-    stage = staging / f"{nb_path.stem}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    fig_stage = stage / "figures"
-    fig_stage.mkdir(parents=True)
-    read_log = stage / "reads.log"
-    sockets = None
+    nb = nbformat.read(nb_path, as_version=4)
     try:
-        nb = nbformat.read(nb_path, as_version=4)
-        env = dict(os.environ, **{paths.READ_LOG_ENV: str(read_log), paths.FIGURES_ENV: str(fig_stage),
-                                  paths.ROOT_ENV: str(root), paths.VALIDATED_ENV: validated})  # fmt: skip
-        # IPC transport (Unix sockets, with the connection file, in a private temp folder): kernels started in parallel
-        # cannot race for a TCP port. Sockets go to the temp dir, not the staging folder, because a Unix socket's path
-        # is limited to about 100 bytes and a project can live deep in the file system.
-        sockets = Path(tempfile.mkdtemp(prefix=f"{SOCKETS_PREFIX}{os.getpid()}-"))
-        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "k"),
-                           connection_file=str(sockets / "kernel.json"))  # fmt: skip
-        client = NotebookClient(nb, km=km, timeout=timeout, kernel_name="python3",
-                                extra_arguments=[f"--IPKernelApp.exec_lines={KERNEL_STARTUP}"],
+        if warm.error:
+            return Result(name, "failed", 0.0, warm.error), nb
+        client = NotebookClient(nb, km=warm.km, timeout=timeout, kernel_name="python3",
                                 resources={"metadata": {"path": str(nb_path.parent)}})  # fmt: skip
+        client.kc = warm.kc  # ready (pool.start_kernel); nbclient leaves it open, pool.retire closes it
         try:
-            try:
-                client.execute(env=env)
-            finally:
-                if km.has_kernel:  # nbclient leaves a kernel manager it was given running: stop it here
-                    km.shutdown_kernel(now=False)
+            client.execute()
         except (CellExecutionError, DeadKernelError, TimeoutError, RuntimeError) as err:
             where = _failing_cell(nb)
             first = str(err).strip().splitlines()[0] if str(err).strip() else ""
             msg = where if where != "no cell reported an error" else f"{type(err).__name__}: {first}"
-            return Result(name, "failed", time.perf_counter() - t0, msg)
-        reads = set(read_log.read_text(encoding="utf-8").split()) if read_log.exists() else set()
+            return Result(name, "failed", time.perf_counter() - t0, msg), nb
+        reads = set(warm.read_log.read_text(encoding="utf-8").split()) if warm.read_log.exists() else set()
         allowed = set(declared_reads(nb_path)) | {"datapackage.json"}
         undeclared = sorted(r for r in reads - allowed if not (r.startswith("excerpts/") and "sources" in allowed))
         if undeclared:
-            return Result(name, "failed", time.perf_counter() - t0,
-                          f"reads {', '.join(undeclared)} from data/ without declaring it in metadata.helpers.reads")  # fmt: skip
-        # publish: figures first, then the executed notebook and its HTML (each by rename on one filesystem)
+            msg = f"reads {', '.join(undeclared)} from data/ without declaring it in metadata.helpers.reads"
+            return Result(name, "failed", time.perf_counter() - t0, msg), nb
+        # figures first (each by rename on one filesystem); the notebook and its HTML follow in _publish_notebook
         figures_out = reports / "figures"
         figures_out.mkdir(parents=True, exist_ok=True)
-        figures = sorted(p.name for p in fig_stage.iterdir() if p.is_file())
+        figures = sorted(p.name for p in warm.figures.iterdir() if p.is_file())
         for f in figures:
-            os.replace(fig_stage / f, figures_out / f)
-        _publish_notebook(reports, nb_path.stem, nb)
-        return Result(name, "ran", time.perf_counter() - t0, figures=figures)
+            os.replace(warm.figures / f, figures_out / f)
+        res = Result(name, "ran", time.perf_counter() - t0, figures=figures)
+        res.cells = _cell_seconds(nb)
+        res.kernel = warm.started
+        return res, nb
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
-        if sockets is not None:
-            shutil.rmtree(sockets, ignore_errors=True)
+        shutil.rmtree(warm.stage, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -268,8 +278,67 @@ def _remove_dead_kernel_dirs() -> None:
             shutil.rmtree(d, ignore_errors=True)
 
 
+def _warm_font_cache() -> None:
+    """On a fresh machine matplotlib builds its font list on first import: do it once here, not in every kernel."""
+    import matplotlib
+
+    if not list(Path(matplotlib.get_cachedir()).glob("fontlist-*.json")):
+        import matplotlib.font_manager  # noqa: F401 - builds and saves the cache
+
+
+def _run(root: Path, todo: list[Path], staging: Path, workers: int, timeout: int, record, out, cold: bool) -> None:
+    """Validate the tables while the first kernels start; then run ``todo`` on ``workers`` threads, each notebook in
+    the kernel the pool started for it, and publish each notebook and its HTML on a thread of their own."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    from ..facts.load import fingerprint
+
+    _warm_font_cache()
+    validated = fingerprint(root)
+    kernels = KernelPool(root, todo, staging, validated, ahead=workers + 1, cold=cold)
+    try:
+        from ..facts import validate  # pandas and pandera only when something must run
+
+        problems = validate(root)
+        if problems:
+            print(f"the tables do not validate ({len(problems)} problem(s)); no notebook was run:", file=out)
+            for pr in problems:
+                print(f"  - {pr}", file=out)
+            for p in todo:
+                record(Result(p.name, "failed", 0.0, "tables invalid"))
+            return
+        reports = root / "reports"
+
+        def execute(p: Path) -> tuple[Result, object]:
+            warm = kernels.take(p)
+            try:
+                return _execute(root, warm, timeout)
+            finally:
+                kernels.give_back(warm)
+
+        def publish(res: Result, nb) -> Result:
+            _publish_notebook(reports, Path(res.name).stem, nb)
+            return res
+
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="notebook") as runners, \
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="html") as html:  # fmt: skip
+            running = {runners.submit(execute, p) for p in todo}
+            while running:
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    got = fut.result()
+                    if isinstance(got, Result):  # published: the notebook is done
+                        record(got)
+                    elif got[0].status == "ran":  # executed: its notebook and HTML are written on the html thread
+                        running.add(html.submit(publish, *got))
+                    else:
+                        record(got[0])
+    finally:
+        kernels.close()
+
+
 def build(root: Path | None = None, force: bool = False, jobs: int | None = None, only: list[str] | None = None,
-          timeout: int = 600, out=sys.stdout) -> list[Result]:  # fmt: skip
+          timeout: int = 600, out=sys.stdout, cold: bool = False) -> list[Result]:  # fmt: skip
     root = root or paths.project_root()
     reports = root / "reports"
     t0 = time.perf_counter()
@@ -280,7 +349,8 @@ def build(root: Path | None = None, force: bool = False, jobs: int | None = None
     with build_lock(reports, out) as staging:
         state = _load_state(reports)
         todo, refresh, results = [], [], {}
-        hashes = {p.name: inputs_hash(root, p) for p in chosen}
+        memo: dict = {}
+        hashes = {p.name: inputs_hash(root, p, memo) for p in chosen}
         md = {p.name: markdown_hash(p) for p in chosen}
         for p in chosen:
             entry = state.get(p.name, {})
@@ -290,18 +360,6 @@ def build(root: Path | None = None, force: bool = False, jobs: int | None = None
                 refresh.append(p)
             else:
                 results[p.name] = Result(p.name, "unchanged")
-        validated = ""
-        if todo:
-            from ..facts import validate  # pandas and pandera only when something must run
-            from ..facts.load import fingerprint
-
-            validated = fingerprint(root)
-            problems = validate(root)
-            if problems:
-                print(f"the tables do not validate ({len(problems)} problem(s)); no notebook was run:", file=out)
-                for pr in problems:
-                    print(f"  - {pr}", file=out)
-                return [Result(p.name, "failed", 0.0, "tables invalid") for p in todo]
         n = len(chosen)
         width = max((len(p.name) for p in chosen), default=10)
         index = {p.name: i + 1 for i, p in enumerate(chosen)}
@@ -312,8 +370,8 @@ def build(root: Path | None = None, force: bool = False, jobs: int | None = None
             results[r.name] = r
             i = index[r.name]
             if r.status == "ran":
-                print(f"[{i}/{n}] {r.name:<{width}}  ran in {r.seconds:.1f} s ({len(r.figures)} figure file(s))",
-                      file=out, flush=True)  # fmt: skip
+                print(f"[{i}/{n}] {r.name:<{width}}  ran in {r.seconds:.1f} s, its cells {r.cells:.1f} s "
+                      f"({len(r.figures)} figure file(s))", file=out, flush=True)  # fmt: skip
             elif r.status == "refreshed":
                 print(f"[{i}/{n}] {r.name:<{width}}  markdown only: HTML refreshed in {r.seconds:.1f} s, no kernel",
                       file=out, flush=True)  # fmt: skip
@@ -321,22 +379,30 @@ def build(root: Path | None = None, force: bool = False, jobs: int | None = None
                 print(f"[{i}/{n}] {r.name:<{width}}  FAILED after {r.seconds:.1f} s: {r.message}", file=out, flush=True)
             if r.status in ("ran", "refreshed"):
                 figures = r.figures if r.status == "ran" else state.get(r.name, {}).get("figures", [])
-                state[r.name] = {"hash": hashes[r.name], "markdown": md[r.name], "figures": figures,
-                                 "seconds": round(r.seconds, 2)}  # fmt: skip
+                entry = {"hash": hashes[r.name], "markdown": md[r.name], "figures": figures, "seconds": round(r.seconds, 2)}
+                if r.status == "ran":
+                    entry |= {"cells": round(r.cells, 2), "kernel": round(r.kernel, 2)}
+                state[r.name] = entry
                 _write_atomic(reports / STATE_FILE, json.dumps(state, indent=2, sort_keys=True))
 
+        publish_kit = bool(todo or refresh or not (reports / "index.html").is_file())
+        if publish_kit:
+            from ..reportkit import start_commit
+
+            built_from = start_commit(root)  # git works while the notebooks run
         for p in refresh:
             record(_refresh_markdown(root, p))
         workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            for fut in [pool.submit(_execute, root, p, timeout, staging, validated) for p in todo]:
-                record(fut.result())
-        if todo or refresh or not (reports / "index.html").is_file():
+        if todo:
+            # the longest first (by the last build's times): a long notebook started last would run alone at the end
+            todo.sort(key=lambda p: -state.get(p.name, {}).get("seconds", 0.0))
+            _run(root, todo, staging, workers, timeout, record, out, cold)
+        if publish_kit:
             from ..reportkit import publish  # the manifest, index page and figure book, from what is now in reports/
 
             made_by = {f: name for name, entry in state.items() for f in entry.get("figures", [])}
             t1 = time.perf_counter()
-            publish(root, made_by, book=bool(todo))
+            publish(root, made_by, book=bool(todo), built_from=built_from())
             print(f"report kit: index.html, figures.json{', figure-book.pdf' if todo else ''} in "
                   f"{time.perf_counter() - t1:.1f} s", file=out, flush=True)  # fmt: skip
     ordered = [results[p.name] for p in chosen]
@@ -357,11 +423,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", "-j", type=int, default=None, help="notebooks to run at once (default: the number of cores)")
     p.add_argument("--only", nargs="+", metavar="NAME", help="run only notebooks whose file name contains NAME (e.g. 03)")
     p.add_argument("--timeout", type=int, default=600, help="seconds a single cell may run (default 600)")
+    p.add_argument("--cold", action="store_true",
+                   help="start each kernel only when its notebook runs and import nothing ahead (slower; for checking "
+                        "that a notebook does not depend on the warm start)")  # fmt: skip
 
 
 def main(args: argparse.Namespace) -> int:
     try:
-        results = build(force=args.force, jobs=args.jobs, only=args.only, timeout=args.timeout)
+        results = build(force=args.force, jobs=args.jobs, only=args.only, timeout=args.timeout, cold=args.cold)
     except BuildError as err:
         print(f"build: {err}", file=sys.stderr)
         return 2

@@ -1,0 +1,159 @@
+"""Kernels started ahead of need: each notebook gets a fresh kernel process that is already up, imports done.
+
+The build knows which notebooks it will run and in what order. The pool starts the kernel for the next ones while
+earlier notebooks execute (and while the tables are validated), so kernel start and imports overlap with other work
+instead of sitting at the head of every notebook. A kernel is made for one notebook and used once:
+
+- its environment (where figures are staged, where reads are logged) and working directory are that notebook's;
+- ``$HELPERS_PRELOAD`` lists the modules the notebook's import statements name, and ``kernel.prepare`` imports them
+  into ``sys.modules`` before the first cell without binding any name (``kernel`` explains why that keeps the
+  notebook honest);
+- after its notebook ran, it is shut down in the background (``retire``), off the worker's path.
+
+jupyter_client's ``KernelManager`` starts and stops each kernel, over IPC sockets in a private temp folder (see
+``run._execute`` for why IPC and why the temp dir).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import paths
+from .hashing import imported_modules
+from .kernel import PRELOAD_ENV, STARTUP
+
+SOCKETS_PREFIX = "helpers-kernel-"  # + the build's pid: kernel sockets and connection files in the temp dir
+
+
+@dataclass
+class Warm:
+    """A started kernel waiting for its notebook."""
+
+    nb_path: Path
+    km: object  # jupyter_client.manager.KernelManager
+    kc: object  # its BlockingKernelClient, channels open and the kernel answering (None if it did not start)
+    sockets: Path
+    stage: Path  # this notebook's staging folder: figures/ and reads.log
+    started: float  # seconds the kernel took to start and import, off the notebook's path
+    error: str = ""
+    ready_at: float = field(default_factory=time.perf_counter)
+
+    @property
+    def figures(self) -> Path:
+        return self.stage / "figures"
+
+    @property
+    def read_log(self) -> Path:
+        return self.stage / "reads.log"
+
+
+def start_kernel(root: Path, nb_path: Path, staging: Path, validated: str, preload: bool = True,
+                 startup_timeout: int = 60) -> Warm:  # fmt: skip
+    """Start one notebook's kernel and wait until it answers (its imports are then done). Without ``preload`` the
+    kernel imports nothing ahead (a cold kernel, as nbconvert would start; ``build --cold``)."""
+    from jupyter_client.manager import KernelManager
+
+    t0 = time.perf_counter()
+    stage = staging / f"{nb_path.stem}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    (stage / "figures").mkdir(parents=True)
+    env = dict(os.environ, **{paths.READ_LOG_ENV: str(stage / "reads.log"), paths.FIGURES_ENV: str(stage / "figures"),
+                              paths.ROOT_ENV: str(root), paths.VALIDATED_ENV: validated,
+                              PRELOAD_ENV: " ".join(imported_modules(nb_path)) if preload else ""})  # fmt: skip
+    sockets = Path(tempfile.mkdtemp(prefix=f"{SOCKETS_PREFIX}{os.getpid()}-"))
+    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "k"),
+                       connection_file=str(sockets / "kernel.json"))  # fmt: skip
+    warm = Warm(nb_path, km, None, sockets, stage, 0.0)
+    try:
+        # the same arguments nbclient gives a kernel it starts itself (history in memory), plus the startup line
+        km.start_kernel(extra_arguments=[f"--IPKernelApp.exec_lines={STARTUP}", "--HistoryManager.hist_file=:memory:"],
+                        env=env, cwd=str(nb_path.parent))  # fmt: skip
+        kc = km.client()
+        kc.start_channels()
+        try:
+            # the kernel answers once its startup line has run; waiting also drains its start-up messages (a 0.2 s
+            # quiet period on IOPub), here rather than on the notebook's path. The open client goes to nbclient.
+            kc.wait_for_ready(timeout=startup_timeout)
+        except BaseException:
+            kc.stop_channels()
+            raise
+        kc.allow_stdin = False  # as nbclient sets it: input() in a notebook fails instead of waiting
+        warm.kc = kc
+    except Exception as err:  # noqa: BLE001 - reported as the notebook's failure, with the reason
+        warm.error = f"the kernel did not start: {type(err).__name__}: {err}"
+    warm.started = time.perf_counter() - t0
+    warm.ready_at = time.perf_counter()
+    return warm
+
+
+def retire(warm: Warm) -> None:
+    """Stop a used kernel and remove its socket folder (the staging folder is the build's to clean)."""
+    try:
+        if warm.kc is not None:
+            warm.kc.stop_channels()
+        if warm.km.has_kernel:
+            warm.km.shutdown_kernel(now=False)
+    except Exception:  # noqa: BLE001 - a kernel that is already gone
+        pass
+    finally:
+        shutil.rmtree(warm.sockets, ignore_errors=True)
+
+
+class KernelPool:
+    """Start kernels for ``nbs`` in order, ``ahead`` at a time beyond those in use; ``take`` blocks until ready.
+    ``cold``: start no kernel ahead and preload nothing (each kernel starts when its notebook is taken)."""
+
+    def __init__(self, root: Path, nbs: list[Path], staging: Path, validated: str, ahead: int, cold: bool = False):
+        self.root, self.staging, self.validated, self.preload = root, staging, validated, not cold
+        ahead = 0 if cold else ahead
+        self._order = list(nbs)
+        self._next = 0
+        self._lock = threading.Lock()
+        self._futures: dict[Path, Future] = {}
+        self._starter = ThreadPoolExecutor(max_workers=max(1, ahead), thread_name_prefix="kernel-start")
+        self._retirer = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kernel-stop")
+        self._retiring: list[Future] = []
+        for _ in range(ahead):
+            self._start_next()
+
+    def _start_next(self) -> None:
+        with self._lock:
+            if self._next >= len(self._order):
+                return
+            nb = self._order[self._next]
+            self._next += 1
+            self._futures[nb] = self._starter.submit(start_kernel, self.root, nb, self.staging, self.validated,
+                                                     self.preload)  # fmt: skip
+
+    def take(self, nb_path: Path) -> Warm:
+        """The kernel started for ``nb_path`` (started now if it was not scheduled), and start the next one."""
+        with self._lock:
+            fut = self._futures.pop(nb_path, None)
+            if fut is None and nb_path in self._order[self._next :]:  # not started yet: start it here, not again later
+                self._order.remove(nb_path)
+        if self.preload:
+            self._start_next()
+        if fut is None:
+            return start_kernel(self.root, nb_path, self.staging, self.validated, self.preload)
+        return fut.result()
+
+    def give_back(self, warm: Warm) -> None:
+        self._retiring.append(self._retirer.submit(retire, warm))
+
+    def close(self) -> None:
+        """Stop every kernel: those used, and those started for notebooks that never ran (a failed validation)."""
+        with self._lock:
+            self._next = len(self._order)
+            pending = list(self._futures.values())
+            self._futures.clear()
+        for fut in pending:
+            self.give_back(fut.result())
+        self._starter.shutdown(wait=True)
+        self._retirer.shutdown(wait=True)
