@@ -8,15 +8,18 @@ the bad value and what was expected.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
 
 from .. import paths
 from .problems import Problem
 from .read import RawTable, datapackage, read_raw, resource
 from .rules import RULES, Context, is_int, is_num
 from .sources import source_texts
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 # Columns whose check compares them with another column of the row: the message shows that one too.
 RELATED = {"date_end": ("date", "time_precision"), "date": ("time_precision",), "geo_precision": ("place_id",)}
@@ -28,6 +31,8 @@ def _expected_for(field: dict, what: str) -> str:
 
 
 def _column(field: dict) -> pa.Column:
+    import pandera.pandas as pa  # only when validating: loading validated tables does not need pandera
+
     c = field.get("constraints", {})
     kind = field.get("type", "string")
     checks = []
@@ -111,6 +116,8 @@ def _problems_from(err: pa.errors.SchemaErrors, t: RawTable, fields: dict, messa
 
 
 def _validate_table(name: str, dp: dict, ctx: Context) -> list[Problem]:
+    import pandera.pandas as pa
+
     t = ctx.raw.get(name)
     if t is None:
         return []
