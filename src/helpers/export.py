@@ -105,13 +105,10 @@ def export(
 
 
 def _print_png(fig: Figure, path: Path, width_cm: float) -> None:
-    """A PNG ``width_cm`` wide at 300 dpi: the figure scaled as a whole (the layout is the screen one)."""
-    from PIL import Image
-
-    fig.savefig(path, format="png", dpi=width_cm / 2.54 * PRINT_DPI / fig.get_figwidth(), metadata=_METADATA["png"])
-    with Image.open(path) as im:
-        im.load()
-        im.save(path, format="png", dpi=(PRINT_DPI, PRINT_DPI))
+    """A PNG ``width_cm`` wide at 300 dpi: the figure scaled as a whole (the layout is the screen one). The file says
+    300 dpi (Pillow's ``dpi``, passed through matplotlib) although it is drawn at the dpi that gives that width."""
+    fig.savefig(path, format="png", dpi=width_cm / 2.54 * PRINT_DPI / fig.get_figwidth(), metadata=_METADATA["png"],
+                pil_kwargs={"dpi": (PRINT_DPI, PRINT_DPI)})  # fmt: skip
 
 
 @contextlib.contextmanager
