@@ -134,28 +134,62 @@ embedded), a plain variant without title and source (they are in the caption), a
 """
 
 
-def figure_book(root: Path, man: dict, path: Path) -> None:
-    """One PDF, a page per figure: the image, its caption and its source."""
+BOOK_PAGES = ".book-pages"  # in reports/: one PDF per figure page, named by what it is drawn from
+
+
+def _page_key(f: dict) -> str:
+    """What a book page is drawn from: the figure's PNG (by checksum), its texts, and this module's code."""
+    what = {k: f.get(k) for k in ("name", "notebook", "caption", "source")} | {"png": f["files"]["png"]["sha256"]}
+    return hashlib.sha256(json.dumps(what, sort_keys=True).encode() + Path(__file__).read_bytes()).hexdigest()[:32]
+
+
+def _book_page(root: Path, f: dict, path: Path) -> None:
+    """One A4 page: the figure's PNG, its caption and its source."""
     import numpy as np
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.figure import Figure
     from PIL import Image
 
-    with PdfPages(path, metadata={"CreationDate": None, "Producer": None, "Creator": None}) as pdf:
-        for f in man["figures"]:
-            page = Figure(figsize=(8.27, 11.69))  # A4 portrait
-            # 8-bit RGB as the PNG holds it (matplotlib's imread makes floats, three times slower here)
-            with Image.open(root / "reports" / f["files"]["png"]["path"]) as im:
-                img = np.asarray(im.convert("RGB"))
-            h, w = img.shape[:2]
-            height = min(0.62, 0.9 * (h / w) * 8.27 / 11.69)
-            ax = page.add_axes((0.05, 0.93 - height, 0.9, height))
-            ax.imshow(img, interpolation="none")  # embedded as is, at the PNG's 200 dpi: no resampling
-            ax.set_axis_off()
-            text = "\n".join(textwrap.wrap(f["caption"], 100) + [""] + textwrap.wrap(f["source"], 110))
-            page.text(0.06, 0.9 - height, text, va="top", ha="left", fontsize=8, family="DejaVu Sans")
-            page.text(0.06, 0.03, f"{f['name']} · {f['notebook']}", fontsize=7, color="#777777")
+    page = Figure(figsize=(8.27, 11.69))  # A4 portrait
+    # 8-bit RGB as the PNG holds it (matplotlib's imread makes floats, three times slower here)
+    with Image.open(root / "reports" / f["files"]["png"]["path"]) as im:
+        img = np.asarray(im.convert("RGB"))
+    h, w = img.shape[:2]
+    height = min(0.62, 0.9 * (h / w) * 8.27 / 11.69)
+    ax = page.add_axes((0.05, 0.93 - height, 0.9, height))
+    ax.imshow(img, interpolation="none")  # embedded as is, at the PNG's 200 dpi: no resampling
+    ax.set_axis_off()
+    text = "\n".join(textwrap.wrap(f["caption"], 100) + [""] + textwrap.wrap(f["source"], 110))
+    page.text(0.06, 0.9 - height, text, va="top", ha="left", fontsize=8, family="DejaVu Sans")
+    page.text(0.06, 0.03, f"{f['name']} · {f['notebook']}", fontsize=7, color="#777777")
+    with atomic_files({"pdf": path}) as tmp:
+        with PdfPages(tmp["pdf"], metadata={"CreationDate": None, "Producer": None, "Creator": None}) as pdf:
             pdf.savefig(page)
+
+
+def figure_book(root: Path, man: dict, path: Path) -> None:
+    """One PDF, a page per figure: the image, its caption and its source.
+
+    Each page is drawn once and kept in ``reports/.book-pages`` under the checksum of what it shows; the book is
+    those pages put together by pypdf (copied, not redrawn). A forced build re-runs every notebook, but a figure
+    whose PNG and texts came out the same does not cost its page again (drawing all fifteen takes about 2.5 s)."""
+    from pypdf import PdfWriter
+
+    cache = root / "reports" / BOOK_PAGES
+    cache.mkdir(parents=True, exist_ok=True)
+    pages = []
+    for f in man["figures"]:
+        page = cache / f"{_page_key(f)}.pdf"
+        if not page.is_file():
+            _book_page(root, f, page)
+        pages.append(page)
+    writer = PdfWriter()
+    for page in pages:
+        writer.append(str(page))
+    with open(path, "wb") as fh:
+        writer.write(fh)
+    for stale in set(cache.glob("*.pdf")) - set(pages):
+        stale.unlink(missing_ok=True)
 
 
 def publish(root: Path, made_by: dict[str, str], book: bool = True, built_from: str | None = None) -> dict[str, Path]:
