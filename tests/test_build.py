@@ -218,6 +218,23 @@ def test_a_tmpdir_on_another_filesystem_does_not_break_publishing(project, monke
     assert "1 ran" in done.stdout
 
 
+def _processes_with(text: str, wait: float) -> list[str]:
+    """Command lines of live processes that contain ``text``, after waiting up to ``wait`` s for them to go."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                line = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            if text in line:
+                found.append(line)
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
 def test_a_killed_build_leaves_nothing_that_survives_the_next_one(project):
     import signal
     import tempfile
@@ -245,6 +262,8 @@ def test_a_killed_build_leaves_nothing_that_survives_the_next_one(project):
     assert not (staging.exists() and any(staging.iterdir())), "the next build did not clean the staging folder"
     leftovers = [d for d in Path(tempfile.gettempdir()).glob(f"helpers-kernel-{proc.pid}-*")]
     assert not leftovers, f"kernel folders of the killed build are still in the temp dir: {leftovers}"
+    # the kernel server, its launchers and kernels carry the killed build's socket folder on their command line
+    assert not _processes_with(f"helpers-kernel-{proc.pid}-", wait=10), "processes of the killed build are still alive"
     assert not [p for p in (project / "reports").rglob("*") if p.name.endswith(".tmp") or ".tmp." in p.name]
 
 

@@ -35,8 +35,28 @@ def _import(name: str) -> None:
         pass
 
 
-def _warm_matplotlib() -> None:
-    """Draw a line of text once in each export format, on a Figure outside pyplot, with the default settings."""
+def import_modules(names: list[str]) -> None:
+    for name in names:
+        _import(name)
+
+
+_WARMED = False
+
+
+def warm_matplotlib() -> None:
+    """Draw a line of text once in each export format, on a Figure outside pyplot, with the default settings (once
+    per process: a kernel forked from a warmed server inherits the flag with the warmed state)."""
+    global _WARMED
+    if _WARMED or "matplotlib" not in sys.modules:
+        return
+    try:
+        _draw_once()
+    except Exception:  # noqa: BLE001 - a warm-up only: the notebook's own export reports a real problem
+        pass
+    _WARMED = True
+
+
+def _draw_once() -> None:
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(2, 1))
@@ -47,14 +67,8 @@ def _warm_matplotlib() -> None:
 
 
 def prepare() -> None:
-    names = os.environ.get(PRELOAD_ENV, "").split()
-    for name in names:
-        _import(name)
-    if "matplotlib" in sys.modules:
-        try:
-            _warm_matplotlib()
-        except Exception:  # noqa: BLE001 - a warm-up only: the notebook's own export reports a real problem
-            pass
+    import_modules(os.environ.get(PRELOAD_ENV, "").split())  # already loaded in a forked kernel: nothing to do
+    warm_matplotlib()
     from ..readlog import install_audit_hook
 
     install_audit_hook()

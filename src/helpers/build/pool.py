@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -31,6 +33,69 @@ from .hashing import imported_modules
 from .kernel import PRELOAD_ENV, STARTUP
 
 SOCKETS_PREFIX = "helpers-kernel-"  # + the build's pid: kernel sockets and connection files in the temp dir
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel sets when MPLBACKEND is unset
+
+
+class Zygote:
+    """The build's kernel server (``zygote``), started with the modules ``modules`` to import once."""
+
+    def __init__(self, root: Path, modules: list[str], ready_timeout: float = 120):
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{SOCKETS_PREFIX}{os.getpid()}-"))
+        self.socket = str(self.folder / "zygote")
+        env = dict(os.environ, **{paths.ROOT_ENV: str(root), PRELOAD_ENV: " ".join(modules)})
+        # matplotlib reads MPLBACKEND when imported, here before ipykernel would set it: set it as ipykernel would
+        env.setdefault("MPLBACKEND", INLINE_BACKEND)
+        # debugpy (imported ahead for the kernels' debugger) warns about frozen modules on import unless told not to
+        env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+        self.proc = subprocess.Popen([sys.executable, "-m", "helpers.build.zygote", self.socket], cwd=root, env=env,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)  # fmt: skip
+        self._ready = threading.Event()
+        self.ok = self._said = False
+        self._deadline = ready_timeout
+        threading.Thread(target=self._wait_ready, daemon=True, name="zygote-ready").start()
+
+    def _wait_ready(self) -> None:
+        self.ok = self.proc.stdout.readline().strip() == b"ready"
+        self._ready.set()
+
+    def ready(self) -> bool:
+        """True once the server accepts requests; False if it failed to start (the pool then starts kernels plainly)."""
+        self._ready.wait(self._deadline)
+        ok = self.ok and self.proc.poll() is None
+        if not ok and not self._said:
+            self._said = True
+            print("build: the kernel server did not start (its error is above); each kernel starts on its own instead",
+                  file=sys.stderr, flush=True)  # fmt: skip
+        return ok
+
+    def close(self) -> None:
+        """Closing its stdin tells the server the build is done: it kills any kernel left and exits."""
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            self.proc.kill()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _forked_manager_class():
+    from jupyter_client.manager import KernelManager
+    from traitlets import Unicode
+
+    class ForkedKernelManager(KernelManager):
+        """A KernelManager whose kernel is forked by the build's server: it starts the launcher instead of
+        ``python -m ipykernel_launcher``, with the same kernel arguments."""
+
+        zygote_socket = Unicode("")
+
+        def format_kernel_cmd(self, extra_arguments=None):
+            cmd = super().format_kernel_cmd(extra_arguments)
+            at = cmd.index("ipykernel_launcher") + 1 if "ipykernel_launcher" in cmd else cmd.index("-f")
+            from .zygote import LAUNCHER
+
+            return [sys.executable, "-I", "-S", LAUNCHER, self.zygote_socket, *cmd[at:]]
+
+    return ForkedKernelManager
 
 
 @dataclass
@@ -56,7 +121,7 @@ class Warm:
 
 
 def start_kernel(root: Path, nb_path: Path, staging: Path, validated: str, preload: bool = True,
-                 startup_timeout: int = 60) -> Warm:  # fmt: skip
+                 startup_timeout: int = 60, zygote: Zygote | None = None) -> Warm:  # fmt: skip
     """Start one notebook's kernel and wait until it answers (its imports are then done). Without ``preload`` the
     kernel imports nothing ahead (a cold kernel, as nbconvert would start; ``build --cold``)."""
     from jupyter_client.manager import KernelManager
@@ -68,8 +133,12 @@ def start_kernel(root: Path, nb_path: Path, staging: Path, validated: str, prelo
                               paths.ROOT_ENV: str(root), paths.VALIDATED_ENV: validated,
                               PRELOAD_ENV: " ".join(imported_modules(nb_path)) if preload else ""})  # fmt: skip
     sockets = Path(tempfile.mkdtemp(prefix=f"{SOCKETS_PREFIX}{os.getpid()}-"))
-    km = KernelManager(kernel_name="python3", transport="ipc", ip=str(sockets / "k"),
-                       connection_file=str(sockets / "kernel.json"))  # fmt: skip
+    where = {"kernel_name": "python3", "transport": "ipc", "ip": str(sockets / "k"),
+             "connection_file": str(sockets / "kernel.json")}  # fmt: skip
+    if zygote is not None and zygote.ready():
+        km = _forked_manager_class()(zygote_socket=zygote.socket, **where)
+    else:
+        km = KernelManager(**where)
     warm = Warm(nb_path, km, None, sockets, stage, 0.0)
     try:
         # the same arguments nbclient gives a kernel it starts itself (history in memory), plus the startup line
@@ -110,9 +179,14 @@ class KernelPool:
     """Start kernels for ``nbs`` in order, ``ahead`` at a time beyond those in use; ``take`` blocks until ready.
     ``cold``: start no kernel ahead and preload nothing (each kernel starts when its notebook is taken)."""
 
-    def __init__(self, root: Path, nbs: list[Path], staging: Path, validated: str, ahead: int, cold: bool = False):
+    def __init__(self, root: Path, nbs: list[Path], staging: Path, validated: str, ahead: int, cold: bool = False,
+                 fork: bool = True):  # fmt: skip
         self.root, self.staging, self.validated, self.preload = root, staging, validated, not cold
         ahead = 0 if cold else ahead
+        self.zygote = None
+        if fork and not cold and hasattr(os, "fork"):
+            modules = list(dict.fromkeys(m for nb in nbs for m in imported_modules(nb)))
+            self.zygote = Zygote(root, modules)
         self._order = list(nbs)
         self._next = 0
         self._lock = threading.Lock()
@@ -130,7 +204,7 @@ class KernelPool:
             nb = self._order[self._next]
             self._next += 1
             self._futures[nb] = self._starter.submit(start_kernel, self.root, nb, self.staging, self.validated,
-                                                     self.preload)  # fmt: skip
+                                                     self.preload, zygote=self.zygote)  # fmt: skip
 
     def take(self, nb_path: Path) -> Warm:
         """The kernel started for ``nb_path`` (started now if it was not scheduled), and start the next one."""
@@ -141,7 +215,7 @@ class KernelPool:
         if self.preload:
             self._start_next()
         if fut is None:
-            return start_kernel(self.root, nb_path, self.staging, self.validated, self.preload)
+            return start_kernel(self.root, nb_path, self.staging, self.validated, self.preload, zygote=self.zygote)
         return fut.result()
 
     def give_back(self, warm: Warm) -> None:
@@ -157,3 +231,5 @@ class KernelPool:
             self.give_back(fut.result())
         self._starter.shutdown(wait=True)
         self._retirer.shutdown(wait=True)
+        if self.zygote is not None:
+            self.zygote.close()
