@@ -17,11 +17,21 @@ help:
 	@echo "make bench   time the build against a serial nbconvert run"
 	@echo "make clean   remove reports/ (keeps .venv)"
 
+# The installer is uv (from PyPI, pinned here): the same pinned versions as pip would install, in seconds rather than
+# half a minute. It is fetched with the host's pip into .venv/uv; without a host pip, the venv's own pip fetches it.
+UV_VERSION := 0.13.9
+UV := $(VENV)/uv/bin/uv
+
 $(STAMP): requirements.txt pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	rm -rf $(VENV)
+	@if $(PYTHON) -m pip --version >/dev/null 2>&1; then \
+	  $(PYTHON) -m venv --without-pip $(VENV) && \
+	  $(PYTHON) -m pip install --quiet --disable-pip-version-check --target $(VENV)/uv uv==$(UV_VERSION); \
+	else \
+	  $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet --target $(VENV)/uv uv==$(UV_VERSION); \
+	fi
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements.txt
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	# a git filter: notebooks saved from JupyterLab keep their outputs in the working copy, git sees them stripped
 	$(BIN)/python -m helpers gitfilter --repo .
 	touch $(STAMP)
