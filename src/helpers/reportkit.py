@@ -64,15 +64,22 @@ def commit(root: Path) -> str:
     return start_commit(root)()
 
 
+def figure_entry(root: Path, meta_path: Path, notebook: str) -> dict:
+    """One figure's manifest entry: its meta file, the notebook that made it, and each file with its checksum."""
+    figures = root / "reports" / "figures"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    files = {k: {"path": f"figures/{f}", "sha256": _sha256(figures / f)} for k, f in meta["files"].items()
+             if (figures / f).is_file()}  # fmt: skip
+    return meta | {"notebook": notebook, "files": files}
+
+
 def manifest(root: Path, made_by: dict[str, str], built_from: str | None = None) -> dict:
     """Every exported figure, from its meta file, with checksums; ``made_by`` maps a figure file to its notebook."""
     figures = root / "reports" / "figures"
     out = []
     for meta_path in sorted(figures.glob("*.meta.json")):
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        files = {k: {"path": f"figures/{f}", "sha256": _sha256(figures / f)} for k, f in meta["files"].items()
-                 if (figures / f).is_file()}  # fmt: skip
-        out.append(meta | {"notebook": made_by.get(f"{meta['name']}.png", ""), "files": files})
+        name = meta_path.name[: -len(".meta.json")]
+        out.append(figure_entry(root, meta_path, made_by.get(f"{name}.png", "")))
     return {"commit": built_from or commit(root), "figures": out}
 
 
@@ -167,6 +174,20 @@ def _book_page(root: Path, f: dict, path: Path) -> None:
             pdf.savefig(page)
 
 
+def draw_pages(root: Path, entries: list[dict]) -> list[Path]:
+    """The book pages of these figures (manifest entries), drawn if not drawn before. The build calls it as each
+    notebook is published, so that the book at the end only joins pages."""
+    cache = root / "reports" / BOOK_PAGES
+    cache.mkdir(parents=True, exist_ok=True)
+    pages = []
+    for f in entries:
+        page = cache / f"{_page_key(f)}.pdf"
+        if not page.is_file():
+            _book_page(root, f, page)
+        pages.append(page)
+    return pages
+
+
 def figure_book(root: Path, man: dict, path: Path) -> None:
     """One PDF, a page per figure: the image, its caption and its source.
 
@@ -175,14 +196,8 @@ def figure_book(root: Path, man: dict, path: Path) -> None:
     whose PNG and texts came out the same does not cost its page again (drawing all fifteen takes about 2.5 s)."""
     from pypdf import PdfWriter
 
+    pages = draw_pages(root, man["figures"])
     cache = root / "reports" / BOOK_PAGES
-    cache.mkdir(parents=True, exist_ok=True)
-    pages = []
-    for f in man["figures"]:
-        page = cache / f"{_page_key(f)}.pdf"
-        if not page.is_file():
-            _book_page(root, f, page)
-        pages.append(page)
     writer = PdfWriter()
     for page in pages:
         writer.append(str(page))
