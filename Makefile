@@ -19,8 +19,11 @@ help:
 
 # The installer is uv (from PyPI, pinned here): the same pinned versions as pip would install, in seconds rather than
 # half a minute. It is fetched with the host's pip into .venv/uv; without a host pip, the venv's own pip fetches it.
-# --compile-bytecode, as pip does: where PYTHONDONTWRITEBYTECODE is set, nothing else would ever write the .pyc files
-# and every kernel would compile pandas and matplotlib again.
+# uv does not compile every installed module up front as pip does (7 s on two cores here, mostly for modules that are
+# never imported): Python compiles each module the first time it is imported and keeps the .pyc in the venv. So that
+# it does keep it, these targets unset PYTHONDONTWRITEBYTECODE (set on some machines): without the cache, every kernel
+# and every test process would compile pandas and matplotlib again.
+unexport PYTHONDONTWRITEBYTECODE
 UV_VERSION := 0.13.9
 UV := $(VENV)/uv/bin/uv
 
@@ -32,8 +35,7 @@ $(STAMP): requirements.txt pyproject.toml
 	else \
 	  $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet --target $(VENV)/uv uv==$(UV_VERSION); \
 	fi
-	$(UV) pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.txt
-	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(UV) pip install --quiet --python $(BIN)/python -r requirements.txt -e .
 	# a git filter: notebooks saved from JupyterLab keep their outputs in the working copy, git sees them stripped
 	$(BIN)/python -m helpers gitfilter --repo .
 	touch $(STAMP)

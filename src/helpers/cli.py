@@ -52,7 +52,7 @@ def _gitfilter(args: argparse.Namespace) -> int:
     if not (root / ".git").exists():
         print(f"{root} is not a git checkout; nothing to install", file=sys.stderr)
         return 0
-    subprocess.run([sys.executable, "-m", "nbstripout", "--install"], cwd=root, check=True)
+    subprocess.run([sys.executable, "-m", "helpers.nbclean", "--install"], cwd=root, check=True)
     # the same settings as helpers.labhook; helpers.nbclean is nbstripout without a slow optional import
     clean = " ".join([f'"{sys.executable}"', "-m", "helpers.nbclean", *STRIP])
     subprocess.run(["git", "config", "filter.nbstripout.clean", clean], cwd=root, check=True)
