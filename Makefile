@@ -14,7 +14,7 @@ help:
 	@echo "make test    run the test suite (validation, notebooks, charts, maps, JupyterLab in Chromium)"
 	@echo "make lab     open JupyterLab on the collection (127.0.0.1, token on)"
 	@echo "make lint    ruff"
-	@echo "make bench   time the build against a serial nbconvert run"
+	@echo "make bench   time the build against one-process nbconvert, every target (ARGS=--no-fresh: skip fresh clones)"
 	@echo "make clean   remove reports/ (keeps .venv)"
 
 # The installer is uv (from PyPI, pinned here): the same pinned versions as pip would install, in seconds rather than
@@ -57,7 +57,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests
 
 bench: $(STAMP)
-	$(BIN)/python -m helpers bench
+	$(BIN)/python -m helpers bench $(ARGS)
 
 clean:
 	rm -rf reports

@@ -116,33 +116,22 @@ def parser() -> argparse.ArgumentParser:
     )
     add_build_arguments(b)
     b.set_defaults(func=_build)
-    bench = sub.add_parser(
+    from .build import bench, scale
+
+    bn = sub.add_parser(
         "bench",
-        help="time the full build, a serial nbconvert run, a no-op rebuild and the import floor; print the ratios",
-        description=_bench_doc(),
+        help="time the build against one-process nbconvert (forced, no-op, markdown-only, per notebook, fresh clone)",
+        description=bench.__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    bench.set_defaults(func=_bench)
-    from .build import scale
+    bench.add_arguments(bn)
+    bn.set_defaults(func=bench.main)
 
     sc = sub.add_parser("scale", help="time validation and a build with many generated rows (a measurement)",
                         description=scale.__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     scale.add_arguments(sc)
     sc.set_defaults(func=scale.main)
     return p
-
-
-def _bench_doc() -> str:
-    from .build import bench
-
-    return bench.__doc__ or ""
-
-
-def _bench(args) -> int:
-    from .build import bench
-
-    bench.run()
-    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
