@@ -141,9 +141,17 @@ def _strip_magics(src: str) -> str:
     return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in src.splitlines())
 
 
+def _label(root: Path, p: Path) -> str:
+    """A file's name in the hash, the same wherever the project and the package live (a copy of the project built
+    elsewhere hashes the same): helpers modules by their path in the package, the rest by their path in the project."""
+    if p.is_relative_to(PACKAGE_DIR):
+        return f"{PACKAGE}/{p.relative_to(PACKAGE_DIR)}"
+    return str(p.relative_to(root) if p.is_relative_to(root) else p.name)
+
+
 def _hash_files(h, root: Path, files) -> None:
     for p in files:
-        h.update(str(p.relative_to(root) if p.is_relative_to(root) else p.name).encode() + b"\0")
+        h.update(_label(root, p).encode() + b"\0")
         if p.is_file():
             st = p.stat()
             h.update(_digest(p, st.st_mtime_ns, st.st_size))
