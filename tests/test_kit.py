@@ -138,3 +138,21 @@ def test_a_timeline_with_too_many_rows_stops_with_a_clear_message():
     fig = new_figure()
     with pytest.raises(marks.MarksError, match=rf"too many rows .*: {marks.MAX_LABELLED + 1} > {marks.MAX_LABELLED}; filter"):
         marks.timeline(fig.add_subplot(), rows, {"mali": "#000000"}, min_marker_days=3)
+
+
+def test_loading_validated_tables_imports_neither_geopandas_nor_pandera_nor_matplotlib():
+    """A notebook that only reads tables (as the build runs it: validated once, the fingerprint passed down) pays for
+    pandas and nothing heavier; maps import geopandas when they draw."""
+    import os
+    import subprocess
+    import sys
+
+    from helpers import paths
+    from helpers.facts.load import fingerprint
+
+    code = "import sys, helpers; t = helpers.load_all(); t['troops']; " \
+           "print(sorted(m for m in ('geopandas', 'pandera', 'matplotlib') if m in sys.modules))"  # fmt: skip
+    env = dict(os.environ, **{paths.VALIDATED_ENV: fingerprint(paths.project_root())})
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]", f"loading tables imported {done.stdout.strip()}"

@@ -70,6 +70,7 @@ class Result:
     message: str = ""
     figures: list[str] = field(default_factory=list)
     cells: float = 0.0  # seconds of the notebook's own cells (ran only)
+    html: str = ""  # the key of its published HTML page (html_key)
     kernel: float = 0.0  # seconds its kernel took to start and import, ahead of need (ran only)
 
 
@@ -148,13 +149,32 @@ def _offline(html: str) -> str:
     return _SCRIPT.sub(keep, html)
 
 
-def _publish_notebook(reports: Path, stem: str, nb) -> None:
+def html_key(nb) -> str:
+    """What a notebook's HTML page shows: every cell's type, source, outputs and execution count (not nbclient's
+    timing metadata, which changes on every run), with the nbconvert version and this module's code."""
+    import hashlib
+
+    import nbconvert
+
+    shown = [(c.cell_type, c.source, c.get("outputs", []), c.get("execution_count")) for c in nb.cells]
+    h = hashlib.sha256(json.dumps(shown, sort_keys=True, default=str).encode())
+    h.update(nbconvert.__version__.encode() + Path(__file__).read_bytes())
+    return h.hexdigest()
+
+
+def _publish_notebook(reports: Path, stem: str, nb, known_html: str = "") -> str:
+    """Write the executed notebook and its HTML page; the page is rendered only if what it shows changed since the
+    page on disk was rendered (``known_html``, its key in the build state): a forced build whose outputs came out the
+    same does not render it again. Returns the page's key."""
     import nbformat
 
     out_dir = reports / "notebooks"
     out_dir.mkdir(parents=True, exist_ok=True)
-    _write_atomic(out_dir / f"{stem}.html", render_html(nb))
+    key = html_key(nb)
+    if key != known_html or not (out_dir / f"{stem}.html").is_file():
+        _write_atomic(out_dir / f"{stem}.html", render_html(nb))
     _write_atomic(out_dir / f"{stem}.ipynb", nbformat.writes(nb))
+    return key
 
 
 def _refresh_markdown(root: Path, nb_path: Path) -> Result:
@@ -170,8 +190,8 @@ def _refresh_markdown(root: Path, nb_path: Path) -> Result:
         if cell.cell_type == "code":
             done = next(executed)
             cell.outputs, cell.execution_count = done.outputs, done.execution_count
-    _publish_notebook(reports, nb_path.stem, new)
-    return Result(nb_path.name, "refreshed", time.perf_counter() - t0)
+    key = _publish_notebook(reports, nb_path.stem, new)
+    return Result(nb_path.name, "refreshed", time.perf_counter() - t0, html=key)
 
 
 def _cell_seconds(nb) -> float:
@@ -294,7 +314,8 @@ def _warm_font_cache() -> None:
         import matplotlib.font_manager  # noqa: F401 - builds and saves the cache
 
 
-def _run(root: Path, todo: list[Path], staging: Path, workers: int, timeout: int, record, out, cold: bool) -> None:
+def _run(root: Path, todo: list[Path], staging: Path, workers: int, timeout: int, record, out, cold: bool,
+         known_html: dict[str, str]) -> None:  # fmt: skip
     """Validate the tables while the first kernels start; then run ``todo`` on ``workers`` threads, each notebook in
     the kernel the pool started for it, and publish each notebook and its HTML on a thread of their own."""
     from concurrent.futures import FIRST_COMPLETED, wait
@@ -325,7 +346,7 @@ def _run(root: Path, todo: list[Path], staging: Path, workers: int, timeout: int
                 kernels.give_back(warm)
 
         def publish(res: Result, nb) -> Result:
-            _publish_notebook(reports, Path(res.name).stem, nb)
+            res.html = _publish_notebook(reports, Path(res.name).stem, nb, known_html.get(res.name, ""))
             from ..reportkit import draw_pages, figure_entry
 
             # its figure book pages now, while other notebooks run, rather than all of them at the end
@@ -392,7 +413,8 @@ def build(root: Path | None = None, force: bool = False, jobs: int | None = None
                 print(f"[{i}/{n}] {r.name:<{width}}  FAILED after {r.seconds:.1f} s: {r.message}", file=out, flush=True)
             if r.status in ("ran", "refreshed"):
                 figures = r.figures if r.status == "ran" else state.get(r.name, {}).get("figures", [])
-                entry = {"hash": hashes[r.name], "markdown": md[r.name], "figures": figures, "seconds": round(r.seconds, 2)}
+                entry = {"hash": hashes[r.name], "markdown": md[r.name], "figures": figures, "seconds": round(r.seconds, 2),
+                         "html": r.html}  # fmt: skip
                 if r.status == "ran":
                     entry |= {"cells": round(r.cells, 2), "kernel": round(r.kernel, 2)}
                 state[r.name] = entry
@@ -409,7 +431,8 @@ def build(root: Path | None = None, force: bool = False, jobs: int | None = None
         if todo:
             # the longest first (by the last build's times): a long notebook started last would run alone at the end
             todo.sort(key=lambda p: -state.get(p.name, {}).get("seconds", _guess_seconds(p)))
-            _run(root, todo, staging, workers, timeout, record, out, cold)
+            known_html = {name: entry.get("html", "") for name, entry in state.items()}
+            _run(root, todo, staging, workers, timeout, record, out, cold, known_html)
         if publish_kit:
             from ..reportkit import publish  # the manifest, index page and figure book, from what is now in reports/
 
