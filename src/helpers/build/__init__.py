@@ -13,7 +13,7 @@ _LAZY = {
     "notebooks": "run",
     "main": "run",
     "add_arguments": "run",
-    "render_html": "run",
+    "render_html": "pages",
     "declared_reads": "hashing",
     "inputs_hash": "hashing",
     "markdown_hash": "hashing",

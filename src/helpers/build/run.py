@@ -33,12 +33,10 @@ import errno
 import fcntl
 import json
 import os
-import re
 import shutil
 import sys
 import tempfile
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +49,7 @@ if "jsonschema" not in sys.modules:
     # has no "iri" field). The package stays installed (jupyter-events wants it); the build's process skips it.
     sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
 from .hashing import declared_reads, inputs_hash, markdown_hash
+from .pages import publish_notebook, write_atomic
 from .pool import SOCKETS_PREFIX, KernelPool, Warm
 
 STATE_FILE = ".build-state.json"
@@ -85,15 +84,6 @@ def _load_state(reports: Path) -> dict:
         return {}
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def _outputs_present(reports: Path, name: str, entry: dict) -> bool:
     stem = Path(name).stem
     needed = [reports / "notebooks" / f"{stem}.ipynb", reports / "notebooks" / f"{stem}.html"]
@@ -110,73 +100,6 @@ def _failing_cell(nb) -> str:
     return "no cell reported an error"
 
 
-def _title(nb) -> str:
-    """The notebook's first heading, for the HTML page's <title>."""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            for line in cell.source.splitlines():
-                if line.startswith("#"):
-                    return line.lstrip("#").strip()
-    return "Notebook"
-
-
-def render_html(nb) -> str:
-    """A self-contained HTML page (no require.js or MathJax from a CDN), titled from the notebook's heading."""
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="lab")
-    exporter.require_js_url = ""
-    exporter.mathjax_url = ""
-    nb.metadata["title"] = _title(nb)
-    html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": _title(nb)}})
-    return _offline(html)
-
-
-_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S)
-
-
-def _offline(html: str) -> str:
-    """Drop the scripts that would reach the network or load nothing: an emptied require.js or MathJax tag
-    (``src=""`` asks for the page itself) and the loader that imports mermaid from a CDN. The notebooks use
-    neither maths nor diagrams; the page needs no script to show its outputs."""
-
-    def keep(m: re.Match) -> str:
-        attrs, body = m.group(1), m.group(2)
-        if 'src=""' in attrs or "https://" in body or "text/x-mathjax-config" in attrs:
-            return ""
-        return m.group(0)
-
-    return _SCRIPT.sub(keep, html)
-
-
-def html_key(nb) -> str:
-    """What a notebook's HTML page shows: every cell's type, source, outputs and execution count (not nbclient's
-    timing metadata, which changes on every run), with the nbconvert version and this module's code."""
-    import hashlib
-
-    import nbconvert
-
-    shown = [(c.cell_type, c.source, c.get("outputs", []), c.get("execution_count")) for c in nb.cells]
-    h = hashlib.sha256(json.dumps(shown, sort_keys=True, default=str).encode())
-    h.update(nbconvert.__version__.encode() + Path(__file__).read_bytes())
-    return h.hexdigest()
-
-
-def _publish_notebook(reports: Path, stem: str, nb, known_html: str = "") -> str:
-    """Write the executed notebook and its HTML page; the page is rendered only if what it shows changed since the
-    page on disk was rendered (``known_html``, its key in the build state): a forced build whose outputs came out the
-    same does not render it again. Returns the page's key."""
-    import nbformat
-
-    out_dir = reports / "notebooks"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    key = html_key(nb)
-    if key != known_html or not (out_dir / f"{stem}.html").is_file():
-        _write_atomic(out_dir / f"{stem}.html", render_html(nb))
-    _write_atomic(out_dir / f"{stem}.ipynb", nbformat.writes(nb))
-    return key
-
-
 def _refresh_markdown(root: Path, nb_path: Path) -> Result:
     """The code is unchanged: take the last executed copy's outputs and the new markdown, re-render, no kernel."""
     import nbformat
@@ -190,7 +113,7 @@ def _refresh_markdown(root: Path, nb_path: Path) -> Result:
         if cell.cell_type == "code":
             done = next(executed)
             cell.outputs, cell.execution_count = done.outputs, done.execution_count
-    key = _publish_notebook(reports, nb_path.stem, new)
+    key = publish_notebook(reports, nb_path.stem, new)
     return Result(nb_path.name, "refreshed", time.perf_counter() - t0, html=key)
 
 
@@ -346,7 +269,7 @@ def _run(root: Path, todo: list[Path], staging: Path, workers: int, timeout: int
                 kernels.give_back(warm)
 
         def publish(res: Result, nb) -> Result:
-            res.html = _publish_notebook(reports, Path(res.name).stem, nb, known_html.get(res.name, ""))
+            res.html = publish_notebook(reports, Path(res.name).stem, nb, known_html.get(res.name, ""))
             from ..reportkit import draw_pages, figure_entry
 
             # its figure book pages now, while other notebooks run, rather than all of them at the end
@@ -418,7 +341,7 @@ def build(root: Path | None = None, force: bool = False, jobs: int | None = None
                 if r.status == "ran":
                     entry |= {"cells": round(r.cells, 2), "kernel": round(r.kernel, 2)}
                 state[r.name] = entry
-                _write_atomic(reports / STATE_FILE, json.dumps(state, indent=2, sort_keys=True))
+                write_atomic(reports / STATE_FILE, json.dumps(state, indent=2, sort_keys=True))
 
         publish_kit = bool(todo or refresh or not (reports / "index.html").is_file())
         if publish_kit:
