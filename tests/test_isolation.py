@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -95,3 +96,33 @@ def test_a_warm_build_writes_exactly_what_a_cold_build_writes(built, tmp_path, m
         warm_cells = _executed(built / "reports" / "notebooks" / name)
         cold_cells = _executed(cold / "reports" / "notebooks" / name)
         assert warm_cells == cold_cells, f"{name}: cell outputs differ between a warm and a cold build"
+
+
+@pytest.mark.parametrize("how", ["killed", "unreachable"])
+def test_a_kernel_server_that_fails_costs_speed_not_notebooks(project, tmp_path, how):
+    """If the kernel server is gone (killed) or cannot fork a kernel (its socket gone while it still runs), the next
+    kernel starts the plain way and works."""
+    from helpers.build.pool import KernelPool
+
+    nb = project / "notebooks" / "01_source_and_facts.ipynb"
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    pool = KernelPool(project, [nb], staging, validated="", ahead=0)  # ahead=0: the kernel starts when taken
+    try:
+        assert pool.zygote is not None and pool.zygote.ready(), "no kernel server: this test would prove nothing"
+        if how == "killed":
+            pool.zygote.proc.kill()
+            pool.zygote.proc.wait()
+        else:
+            os.unlink(pool.zygote.socket)
+        warm = pool.take(nb)
+        try:
+            assert not warm.error, warm.error
+            assert "ForkedKernelManager" not in type(warm.km).__name__
+            msg_id = warm.kc.execute("print(6 * 7)")
+            reply = warm.kc.get_shell_msg(timeout=60)
+            assert reply["parent_header"]["msg_id"] == msg_id and reply["content"]["status"] == "ok"
+        finally:
+            pool.give_back(warm)
+    finally:
+        pool.close()

@@ -16,7 +16,11 @@ import sys
 def main() -> int:
     path, argv = sys.argv[1], sys.argv[2:]
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    conn.connect(path)
+    try:
+        conn.connect(path)
+    except OSError as err:  # the build then starts this notebook's kernel the plain way
+        print(f"kernel server at {path} unreachable ({err.strerror}); starting a plain kernel", file=sys.stderr)
+        return 1
     conn.sendall((json.dumps({"argv": argv, "env": dict(os.environ), "cwd": os.getcwd()}) + "\n").encode())
     reader = conn.makefile("r", encoding="utf-8")
     first = reader.readline()

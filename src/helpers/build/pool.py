@@ -124,21 +124,30 @@ def start_kernel(root: Path, nb_path: Path, staging: Path, validated: str, prelo
                  startup_timeout: int = 60, zygote: Zygote | None = None) -> Warm:  # fmt: skip
     """Start one notebook's kernel and wait until it answers (its imports are then done). Without ``preload`` the
     kernel imports nothing ahead (a cold kernel, as nbconvert would start; ``build --cold``)."""
-    from jupyter_client.manager import KernelManager
-
     t0 = time.perf_counter()
     stage = staging / f"{nb_path.stem}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     (stage / "figures").mkdir(parents=True)
     env = dict(os.environ, **{paths.READ_LOG_ENV: str(stage / "reads.log"), paths.FIGURES_ENV: str(stage / "figures"),
                               paths.ROOT_ENV: str(root), paths.VALIDATED_ENV: validated,
                               PRELOAD_ENV: " ".join(imported_modules(nb_path)) if preload else ""})  # fmt: skip
+    forked = zygote is not None and zygote.ready()
+    warm = _launch(nb_path, stage, env, startup_timeout, zygote.socket if forked else "")
+    if warm.error and forked:  # the server failed this kernel (it died?): a plain kernel rather than a failed notebook
+        retire(warm)
+        warm = _launch(nb_path, stage, env, startup_timeout, "")
+    warm.started = time.perf_counter() - t0
+    warm.ready_at = time.perf_counter()
+    return warm
+
+
+def _launch(nb_path: Path, stage: Path, env: dict, startup_timeout: int, zygote_socket: str) -> Warm:
+    """Start the kernel (forked by the server at ``zygote_socket``, or a plain one) and wait until it answers."""
+    from jupyter_client.manager import KernelManager
+
     sockets = Path(tempfile.mkdtemp(prefix=f"{SOCKETS_PREFIX}{os.getpid()}-"))
     where = {"kernel_name": "python3", "transport": "ipc", "ip": str(sockets / "k"),
              "connection_file": str(sockets / "kernel.json")}  # fmt: skip
-    if zygote is not None and zygote.ready():
-        km = _forked_manager_class()(zygote_socket=zygote.socket, **where)
-    else:
-        km = KernelManager(**where)
+    km = _forked_manager_class()(zygote_socket=zygote_socket, **where) if zygote_socket else KernelManager(**where)
     warm = Warm(nb_path, km, None, sockets, stage, 0.0)
     try:
         # the same arguments nbclient gives a kernel it starts itself (history in memory), plus the startup line
@@ -157,8 +166,6 @@ def start_kernel(root: Path, nb_path: Path, staging: Path, validated: str, prelo
         warm.kc = kc
     except Exception as err:  # noqa: BLE001 - reported as the notebook's failure, with the reason
         warm.error = f"the kernel did not start: {type(err).__name__}: {err}"
-    warm.started = time.perf_counter() - t0
-    warm.ready_at = time.perf_counter()
     return warm
 
 
