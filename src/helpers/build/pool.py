@@ -4,14 +4,20 @@ The build knows which notebooks it will run and in what order. The pool starts t
 earlier notebooks execute (and while the tables are validated), so kernel start and imports overlap with other work
 instead of sitting at the head of every notebook. A kernel is made for one notebook and used once:
 
+- it is forked by the build's kernel server (``zygote``), which imported ipykernel and the notebooks' modules once;
+  if the server is not there (it failed to start, or died), the kernel starts the plain way, ``python -m
+  ipykernel_launcher``, and imports the same modules itself before the first cell;
 - its environment (where figures are staged, where reads are logged) and working directory are that notebook's;
 - ``$HELPERS_PRELOAD`` lists the modules the notebook's import statements name, and ``kernel.prepare`` imports them
   into ``sys.modules`` before the first cell without binding any name (``kernel`` explains why that keeps the
   notebook honest);
 - after its notebook ran, it is shut down in the background (``retire``), off the worker's path.
 
-jupyter_client's ``KernelManager`` starts and stops each kernel, over IPC sockets in a private temp folder (see
-``run._execute`` for why IPC and why the temp dir).
+jupyter_client's ``KernelManager`` starts and stops each kernel. Kernels talk over IPC (Unix sockets, with the
+connection file, in a private temp folder): kernels started in parallel cannot race for a TCP port and nothing listens
+on the network. The sockets go to the temp dir, not the staging folder, because a Unix socket's path is limited to
+about 100 bytes and a project can live deep in the file system. ``--cold`` builds use neither the server nor any
+preloading.
 """
 
 from __future__ import annotations
