@@ -71,3 +71,12 @@ def built(tmp_path_factory) -> Path:
     failed = [f"{r.name}: {r.message}" for r in results if r.status != "ran"]
     assert not failed, "build failed:\n" + "\n".join(failed) + "\n" + log.getvalue()
     return root
+
+
+@pytest.fixture
+def project(built, tmp_path, monkeypatch) -> Path:
+    """A private copy of the built project (tables, notebooks, reports and build state), for a test that changes it."""
+    copy = tmp_path / "project"
+    shutil.copytree(built, copy, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    monkeypatch.setenv("HELPERS_PROJECT_ROOT", str(copy))
+    return copy

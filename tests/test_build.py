@@ -19,15 +19,6 @@ from helpers.build import build, declared_reads, notebooks
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture
-def project(built, tmp_path, monkeypatch) -> Path:
-    """A private copy of the built project (tables, notebooks, reports and build state)."""
-    copy = tmp_path / "project"
-    shutil.copytree(built, copy, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    monkeypatch.setenv("HELPERS_PROJECT_ROOT", str(copy))
-    return copy
-
-
 def _run_cli(root: Path, *args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ, HELPERS_PROJECT_ROOT=str(root), **(env_extra or {}))
     return subprocess.run([sys.executable, "-m", "helpers", "build", *args], env=env, cwd=ROOT.parent,
