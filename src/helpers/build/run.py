@@ -245,7 +245,8 @@ def _run(root: Path, todo: list[Path], staging: Path, workers: int, timeout: int
 
     from ..facts.load import fingerprint
 
-    _warm_font_cache()
+    if cold:  # otherwise the kernel server imports matplotlib, once, before any kernel
+        _warm_font_cache()
     validated = fingerprint(root)
     kernels = KernelPool(root, todo, staging, validated, ahead=workers + 1, cold=cold)
     try:
