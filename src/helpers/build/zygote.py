@@ -14,6 +14,11 @@ server for a kernel, forwards signals to it and exits with its exit code. If the
 closes and the server kills its kernel; if the build dies, the server's stdin closes and it kills every kernel and
 exits; a kernel whose server died exits too (ipykernel's parent poller).
 
+Forking a process that has threads copies only the forking thread. This server starts none of its own; the one other
+thread it has is OpenBLAS's worker (numpy starts it on import), which OpenBLAS shuts down and restarts around a fork
+(``pthread_atfork``). A kernel forked here must behave as one started cold: ``tests/test_isolation.py`` checks that a
+warm build's figures and outputs equal a cold build's, byte for byte.
+
 Run as ``python -m helpers.build.zygote SOCKET``; it prints ``ready`` once it accepts requests.
 """
 
