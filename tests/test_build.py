@@ -266,3 +266,25 @@ def test_an_unwritable_reports_folder_gives_one_line_not_a_traceback(project):
     assert "Traceback" not in done.stderr + done.stdout
     lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
     assert len(lines) == 1 and "reports" in lines[0] and ("Not a directory" in lines[0] or "File exists" in lines[0]), lines
+
+
+def test_a_removed_notebook_takes_its_outputs_and_figures_out_of_the_report(project):
+    """Renaming or deleting a notebook must not leave its old page and figures in the index and the figure book."""
+    import json
+
+    state = json.loads((project / "reports" / ".build-state.json").read_text(encoding="utf-8"))
+    name = "03_casualties.ipynb"
+    figures = state[name]["figures"]
+    assert figures, "the notebook exports no figure: this test would prove little"
+    (project / "notebooks" / name).unlink()
+    out = io.StringIO()
+    results = build(root=project, out=out)
+    assert all(r.status == "unchanged" for r in results), out.getvalue()
+    assert f"{name} is no longer in notebooks/" in out.getvalue()
+    reports = project / "reports"
+    assert not (reports / "notebooks" / "03_casualties.html").exists()
+    assert not [f for f in figures if (reports / "figures" / f).exists()]
+    manifest = json.loads((reports / "figures.json").read_text(encoding="utf-8"))
+    assert not [f for f in manifest["figures"] if f["notebook"] == name or f["notebook"] == ""]
+    assert "03_casualties" not in (reports / "index.html").read_text(encoding="utf-8")
+    assert name not in json.loads((reports / ".build-state.json").read_text(encoding="utf-8"))

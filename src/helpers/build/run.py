@@ -221,6 +221,24 @@ def _remove_dead_kernel_dirs() -> None:
             shutil.rmtree(d, ignore_errors=True)
 
 
+def _prune_removed(reports: Path, state: dict, present: set[str], out) -> list[str]:
+    """Outputs of notebooks that are no longer in notebooks/ (removed or renamed): their executed copy, HTML page and
+    figures go, so the index and the figure book list only what the collection still makes."""
+    gone = sorted(name for name in state if name not in present)
+    kept = {f for name, entry in state.items() if name in present for f in entry.get("figures", [])}
+    for name in gone:
+        stem = Path(name).stem
+        files = [reports / "notebooks" / f"{stem}.{ext}" for ext in ("html", "ipynb")]
+        files += [reports / "figures" / f for f in state[name].get("figures", []) if f not in kept]
+        for f in files:
+            f.unlink(missing_ok=True)
+        del state[name]
+        print(f"{name} is no longer in notebooks/: its outputs were removed", file=out, flush=True)
+    if gone:
+        write_atomic(reports / STATE_FILE, json.dumps(state, indent=2, sort_keys=True))
+    return gone
+
+
 def _guess_seconds(nb_path: Path) -> float:
     """A notebook never built here: its time guessed from its code's length (about 3,000 characters a second on
     this collection), only to order the first build."""
@@ -306,6 +324,7 @@ def build(root: Path | None = None, force: bool = False, jobs: int | None = None
         raise BuildError(f"no notebook matches {only}; notebooks: {', '.join(p.name for p in all_nbs)}")
     with build_lock(reports, out) as staging:
         state = _load_state(reports)
+        pruned = _prune_removed(reports, state, {p.name for p in all_nbs}, out)
         todo, refresh, results = [], [], {}
         memo: dict = {}
         hashes = {p.name: inputs_hash(root, p, memo) for p in chosen}
@@ -344,7 +363,7 @@ def build(root: Path | None = None, force: bool = False, jobs: int | None = None
                 state[r.name] = entry
                 write_atomic(reports / STATE_FILE, json.dumps(state, indent=2, sort_keys=True))
 
-        publish_kit = bool(todo or refresh or not (reports / "index.html").is_file())
+        publish_kit = bool(todo or refresh or pruned or not (reports / "index.html").is_file())
         if publish_kit:
             from ..reportkit import start_commit
 
