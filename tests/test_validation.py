@@ -233,9 +233,14 @@ def test_quotation_verdict_on_a_fact(scratch):
     _one(_problems(), "data/claims.csv", f"row {row}", "'verdict'", "fact verdict")
 
 
+def _first_quoted_evidence(scratch) -> tuple[int, dict]:
+    """The first evidence row that carries a quote, with its row number."""
+    _, rows = scratch.rows("evidence")
+    return next((i, r) for i, r in enumerate(rows, start=1) if r["quote"])
+
+
 def test_evidence_quote_missing_from_its_excerpt(scratch):
-    header, rows = scratch.rows("evidence")
-    n, r = next((i, r) for i, r in enumerate(rows, start=1) if r["quote"])
+    n, r = _first_quoted_evidence(scratch)
     row = scratch.edit("evidence", r["id"], "quote", r["quote"] + " and more words nobody wrote")
     assert row == n
     _one(_problems(), "data/evidence.csv", f"row {row}", "'quote'", "stored excerpt")
@@ -252,8 +257,7 @@ def test_claim_quote_not_in_the_article(scratch):
 
 
 def test_the_article_cited_as_evidence_for_itself(scratch):
-    header, rows = scratch.rows("evidence")
-    n, r = next((i, r) for i, r in enumerate(rows, start=1) if r["quote"])
+    n, r = _first_quoted_evidence(scratch)
     row = scratch.edit("evidence", r["id"], "source_id", "art_mali")
     assert row == n
     _one(_problems(), "data/evidence.csv", f"row {row}", "'source_id'", "outside or dataset")

@@ -10,8 +10,14 @@ nbstripout. ``python -m helpers gitfilter`` installs it.
 import sys
 
 
+def skip_iri_check() -> None:
+    """Block the optional ``rfc3987_syntax`` import (see above) in this process, if jsonschema is not loaded yet."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 def main() -> None:
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    skip_iri_check()
     from nbstripout import main as strip
 
     sys.argv[0] = "nbstripout"

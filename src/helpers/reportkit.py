@@ -20,6 +20,7 @@ import json
 import shutil
 import subprocess
 import textwrap
+from functools import lru_cache
 from pathlib import Path
 
 from .atomic import atomic_files
@@ -147,7 +148,12 @@ BOOK_PAGES = ".book-pages"  # in reports/: one PDF per figure page, named by wha
 def _page_key(f: dict) -> str:
     """What a book page is drawn from: the figure's PNG (by checksum), its texts, and this module's code."""
     what = {k: f.get(k) for k in ("name", "notebook", "caption", "source")} | {"png": f["files"]["png"]["sha256"]}
-    return hashlib.sha256(json.dumps(what, sort_keys=True).encode() + Path(__file__).read_bytes()).hexdigest()[:32]
+    return hashlib.sha256(json.dumps(what, sort_keys=True).encode() + _own_code()).hexdigest()[:32]
+
+
+@lru_cache(maxsize=1)
+def _own_code() -> bytes:
+    return Path(__file__).read_bytes()
 
 
 def _book_page(root: Path, f: dict, path: Path) -> None:

@@ -31,7 +31,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
@@ -115,7 +115,6 @@ class Warm:
     stage: Path  # this notebook's staging folder: figures/ and reads.log
     started: float  # seconds the kernel took to start and import, off the notebook's path
     error: str = ""
-    ready_at: float = field(default_factory=time.perf_counter)
 
     @property
     def figures(self) -> Path:
@@ -142,7 +141,6 @@ def start_kernel(root: Path, nb_path: Path, staging: Path, validated: str, prelo
         retire(warm)
         warm = _launch(nb_path, stage, env, startup_timeout, "")
     warm.started = time.perf_counter() - t0
-    warm.ready_at = time.perf_counter()
     return warm
 
 

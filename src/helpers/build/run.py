@@ -42,15 +42,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import paths
-
-if "jsonschema" not in sys.modules:
-    # nbformat imports jsonschema, whose optional IRI format check imports rfc3987_syntax, which compiles 38 lark
-    # grammars on import: about 0.8 s of a markdown-only refresh, for a check notebooks never use (nbformat's schema
-    # has no "iri" field). The package stays installed (jupyter-events wants it); the build's process skips it.
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
+from ..nbclean import skip_iri_check
 from .hashing import declared_reads, inputs_hash, markdown_hash
 from .pages import publish_notebook, write_atomic
 from .pool import SOCKETS_PREFIX, KernelPool, Warm
+
+# the build's process renders HTML with nbformat and nbconvert: without a 0.8 s optional import (helpers.nbclean)
+skip_iri_check()
 
 STATE_FILE = ".build-state.json"
 STAGING = ".staging"
