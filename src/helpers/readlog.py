@@ -50,7 +50,7 @@ def note_read(name: str) -> None:
 
 
 def install_audit_hook() -> None:
-    """Record every open of a file under data/ (a table's CSV, the schema, an excerpt) by the notebook's own code.
+    """Record every open of a file under data/ (a table's CSV, the schema) by the notebook's own code.
 
     A CSV is recorded as its table name; any other file under data/ by its path relative to data/.
     """

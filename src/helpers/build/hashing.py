@@ -3,7 +3,7 @@
 A notebook's hash covers:
 - its code cells (source only: not markdown, not outputs, not execution counts) and the tables it declares in
   ``metadata.helpers.reads``;
-- those tables' CSV files, ``data/datapackage.json`` (the schema), the stored excerpts when it reads ``sources``,
+- those tables' CSV files, ``data/datapackage.json`` (the schema), the cited passages when it reads ``sources``,
   the seeds, and ``requirements.txt``;
 - the helpers modules it actually imports, found by reading the import statements of its code cells and then,
   transitively, of those modules (Python's ``ast``: nothing is imported or run to find out).
@@ -162,7 +162,7 @@ def _hash_files(h, root: Path, files) -> None:
 
 @lru_cache(maxsize=4096)
 def _digest(path: Path, _mtime: int, _size: int) -> bytes:
-    """A file's content hash, read once per build (thirteen notebooks share the seeds, schema and excerpts)."""
+    """A file's content hash, read once per build (thirteen notebooks share the seeds and the schema)."""
     return hashlib.sha256(path.read_bytes()).digest()
 
 
@@ -179,7 +179,7 @@ def inputs_hash(root: Path, nb_path: Path, memo: dict | None = None) -> str:
     files = [root / "data" / "datapackage.json", root / "requirements.txt"]
     files += [root / "data" / f"{t}.csv" for t in reads]
     if "sources" in reads:
-        files += [("excerpts",)]
+        files += [root / "data" / "passages.csv"]  # an outside source's text is its cited passages
     files += [("seeds",)]
     modules = helpers_modules(code)
     files += modules
@@ -189,7 +189,7 @@ def inputs_hash(root: Path, nb_path: Path, memo: dict | None = None) -> str:
         if isinstance(f, tuple):  # a folder every notebook (or every reader of sources) shares: hashed once
             if f not in memo:
                 group = hashlib.sha256()
-                folder = root / "data" / "excerpts" if f == ("excerpts",) else root / "seeds"
+                folder = root / "seeds"
                 _hash_files(group, root, sorted(p for p in folder.glob("*") if p.is_file()))
                 memo[f] = group.digest()
             h.update(memo[f])

@@ -155,7 +155,7 @@ def _execute(root: Path, warm: Warm, timeout: int) -> tuple[Result, object]:
             return Result(name, "failed", time.perf_counter() - t0, msg), nb
         reads = set(warm.read_log.read_text(encoding="utf-8").split()) if warm.read_log.exists() else set()
         allowed = set(declared_reads(nb_path)) | {"datapackage.json"}
-        undeclared = sorted(r for r in reads - allowed if not (r.startswith("excerpts/") and "sources" in allowed))
+        undeclared = sorted(reads - allowed)
         if undeclared:
             msg = f"reads {', '.join(undeclared)} from data/ without declaring it in metadata.helpers.reads"
             return Result(name, "failed", time.perf_counter() - t0, msg), nb
@@ -254,9 +254,10 @@ def _warm_font_cache() -> None:
 
 
 def _run(root: Path, todo: list[Path], staging: Path, workers: int, timeout: int, record, out, cold: bool,
-         known_html: dict[str, str]) -> None:  # fmt: skip
+         known_html: dict[str, str]) -> bool:  # fmt: skip
     """Validate the tables while the first kernels start; then run ``todo`` on ``workers`` threads, each notebook in
-    the kernel the pool started for it, and publish each notebook and its HTML on a thread of their own."""
+    the kernel the pool started for it, and publish each notebook and its HTML on a thread of their own. Returns
+    False (and runs nothing) when the tables do not validate."""
     from concurrent.futures import FIRST_COMPLETED, wait
 
     from ..facts.load import fingerprint
@@ -275,7 +276,7 @@ def _run(root: Path, todo: list[Path], staging: Path, workers: int, timeout: int
                 print(f"  - {pr}", file=out)
             for p in todo:
                 record(Result(p.name, "failed", 0.0, "tables invalid"))
-            return
+            return False
         reports = root / "reports"
 
         def execute(p: Path) -> tuple[Result, object]:
@@ -309,6 +310,7 @@ def _run(root: Path, todo: list[Path], staging: Path, workers: int, timeout: int
                         record(got[0])
     finally:
         kernels.close()
+    return True
 
 
 def build(root: Path | None = None, force: bool = False, jobs: int | None = None, only: list[str] | None = None,
@@ -373,14 +375,15 @@ def build(root: Path | None = None, force: bool = False, jobs: int | None = None
             # the longest first (by the last build's times): a long notebook started last would run alone at the end
             todo.sort(key=lambda p: -state.get(p.name, {}).get("seconds", _guess_seconds(p)))
             known_html = {name: entry.get("html", "") for name, entry in state.items()}
-            _run(root, todo, staging, workers, timeout, record, out, cold, known_html)
+            if not _run(root, todo, staging, workers, timeout, record, out, cold, known_html):
+                publish_kit = False  # nothing is published from tables that do not validate
         if publish_kit:
             from ..reportkit import publish  # the manifest, index page and figure book, from what is now in reports/
 
             made_by = {f: name for name, entry in state.items() for f in entry.get("figures", [])}
             t1 = time.perf_counter()
             publish(root, made_by, book=bool(todo), built_from=built_from())
-            print(f"report kit: index.html, figures.json{', figure-book.pdf' if todo else ''} in "
+            print(f"report kit: index.html, claims.html, figures.json{', figure-book.pdf' if todo else ''} in "
                   f"{time.perf_counter() - t1:.1f} s", file=out, flush=True)  # fmt: skip
     ordered = [results[p.name] for p in chosen]
     counts = {s: sum(r.status == s for r in ordered) for s in ("ran", "refreshed", "unchanged", "failed")}

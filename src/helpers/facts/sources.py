@@ -1,9 +1,8 @@
-"""The texts that quotes are checked against: seed files, their story parts, and stored excerpts of outside pages.
+"""The texts that quotes are checked against: seed files, their story parts, and the passages cited from outside pages.
 
 A seed file's text is the file; an ``article_part`` is the part of its parent seed before or after the splice;
-an ``outside`` source's text is the body of its stored excerpt (``data/excerpts/<id>.txt``): a header of
-``key: value`` lines (url, publisher, published, read), a line ``---``, then the passage as it was read (several
-passages are separated by further ``---`` lines). All are normalised the same way (``text.normalise``).
+an ``outside`` source's text is the passages of it that the collection relies on (``data/passages.csv``: a sentence
+or two each, verbatim, never the page). All are normalised the same way (``text.normalise``).
 """
 
 from __future__ import annotations
@@ -15,50 +14,18 @@ from .problems import Problem
 from .read import RawTable
 from .text import SpliceError, find_splice, normalise, read_seed
 
-EXCERPT_HEADER = ("source_id", "url", "publisher", "published", "read")
 ARTICLE_KINDS = ("seed_file", "article_part")
-
-
-@dataclass
-class Excerpt:
-    header: dict[str, str]
-    passages: list[str]
-
-    @property
-    def text(self) -> str:
-        """The normalised passages, joined so that no quote can span two of them."""
-        return " ¶ ".join(normalise(p) for p in self.passages)
-
-
-def read_excerpt(path: Path) -> Excerpt:
-    """Parse a stored excerpt file; raises ValueError naming what is missing."""
-    raw = path.read_text(encoding="utf-8")
-    head, sep, body = raw.partition("\n---\n")
-    if not sep:
-        raise ValueError("no line '---' between the header and the passage")
-    header = {}
-    for line in head.splitlines():
-        key, colon, value = line.partition(":")
-        if colon and key.strip():
-            header[key.strip()] = value.strip()
-    missing = [k for k in EXCERPT_HEADER if not header.get(k)]
-    if missing:
-        raise ValueError(f"header lacks {', '.join(missing)}")
-    passages = [p for p in body.split("\n---\n") if p.strip()]
-    if not passages:
-        raise ValueError("no passage after the header")
-    return Excerpt(header, passages)
+PASSAGE_JOIN = " ¶ "  # between two passages of one source, so that no quote can span them
 
 
 @dataclass
 class SourceTexts:
     texts: dict[str, str] = field(default_factory=dict)  # source id -> normalised text its quotes must occur in
     raw_seed: dict[str, str] = field(default_factory=dict)  # seed_file id -> its raw text
-    excerpts: dict[str, Excerpt] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
 
-def source_texts(root: Path, src: RawTable | None) -> SourceTexts:
+def source_texts(root: Path, src: RawTable | None, passages: RawTable | None = None) -> SourceTexts:
     out = SourceTexts()
     needed = {"id", "kind", "path", "parent_id", "part", "splice_marker", "url"}
     if src is None or not needed <= set(src.frame.columns):
@@ -70,7 +37,7 @@ def source_texts(root: Path, src: RawTable | None) -> SourceTexts:
 
     for i, row in f[f["kind"] == "seed_file"].iterrows():
         try:
-            out.raw_seed[row["id"]] = read_seed(row["path"])
+            out.raw_seed[row["id"]] = read_seed(row["path"], root)
         except (OSError, UnicodeDecodeError, TypeError) as err:
             out.problems.append(problem(i, f"a readable UTF-8 seed file ({err})", "path", row["path"]))
             continue
@@ -89,24 +56,11 @@ def source_texts(root: Path, src: RawTable | None) -> SourceTexts:
         before, after = splice.parts(out.raw_seed[row["parent_id"]])
         if row["part"] in ("before_splice", "after_splice"):
             out.texts[row["id"]] = normalise(before if row["part"] == "before_splice" else after)
-    for i, row in f[f["kind"] == "outside"].iterrows():
-        if not isinstance(row["path"], str):
-            continue  # rule_source_kind asks for the path
-        try:
-            ex = read_excerpt(root / row["path"])
-        except (OSError, UnicodeDecodeError, ValueError) as err:
-            out.problems.append(problem(i, f"a readable stored excerpt ({err})", "path", row["path"]))
-            continue
-        if ex.header["source_id"] != row["id"] or ex.header["url"] != row["url"]:
-            out.problems.append(
-                problem(
-                    i,
-                    f"the excerpt's header to name this source and URL (it says {ex.header['source_id']}, {ex.header['url']})",
-                    "path",
-                    row["path"],
-                )  # fmt: skip
-            )
-            continue
-        out.excerpts[row["id"]] = ex
-        out.texts[row["id"]] = ex.text
+    if passages is not None and {"source_id", "passage"} <= set(passages.frame.columns):
+        cited: dict[str, list[str]] = {}
+        for sid, text in zip(passages.frame["source_id"], passages.frame["passage"], strict=True):
+            if sid is not None and text is not None:
+                cited.setdefault(sid, []).append(normalise(text))
+        for sid in f.loc[f["kind"] == "outside", "id"]:
+            out.texts[sid] = PASSAGE_JOIN.join(cited.get(sid, []))
     return out

@@ -38,11 +38,12 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def read_seed(path: str | Path) -> str:
-    """Read a seed file (UTF-8) given as a path relative to the project root or absolute."""
+def read_seed(path: str | Path, root: Path | None = None) -> str:
+    """Read a seed file (UTF-8) given as a path relative to the project root (``root``, by default this project's)
+    or absolute."""
     p = Path(path)
     if not p.is_absolute():
-        p = project_root() / p
+        p = (root or project_root()) / p
     return p.read_text(encoding="utf-8")
 
 
