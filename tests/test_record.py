@@ -76,7 +76,7 @@ def test_a_record_row_cannot_cite_the_article(scratch):
     assert any(f"data/record.csv: row {row}" in p and "'source_id'" in p and "outside" in p for p in problems), problems
 
 
-def test_a_plan_outcome_must_be_in_its_excerpt(scratch):
+def test_a_plan_outcome_must_be_in_its_sources_passages(scratch):
     row = scratch.edit("plans", "pl_not_leave_mali", "evidence_quote", "France never left Mali")
     problems = [str(p) for p in validate(scratch.root, check_gazetteer=False)]
     assert any(f"data/plans.csv: row {row}" in p and "'evidence_quote'" in p for p in problems), problems

@@ -34,7 +34,7 @@ def _project(tmp: Path) -> Path:
     """1. the text in seeds/, byte for byte; 2. its rows in sources.csv; 3. its facts, quoted; 4. one notebook."""
     (tmp / "seeds").mkdir(parents=True)
     (tmp / "seeds" / "001_flood.txt").write_text(SEED, encoding="utf-8")
-    (tmp / "data" / "excerpts").mkdir(parents=True)
+    (tmp / "data").mkdir(parents=True)
     shutil.copy(ROOT / "data" / "datapackage.json", tmp / "data")
     shutil.copy(ROOT / "requirements.txt", tmp)
     dp = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
@@ -74,6 +74,18 @@ def _project(tmp: Path) -> Path:
         {"id": "cl_homes", "story": "flood", "source_id": "art_flood", "quote": "flooded 120 homes", "claim_type": "number",
          "verdict": "unverifiable", "reason": "No outside report was read for this test article."},
     ], _header("claims"))  # fmt: skip
+    # every sentence of the seed, in order, and what checks it; every verdict read a second time
+    _write(tmp / "data" / "sentences.csv", [
+        {"id": "s1", "source_id": "seed_flood", "story": "flood", "text": "A flood in Bamako", "role": "headline",
+         "reason": "The headline; the body's sentence carries what it says and is checked there."},
+        {"id": "s2", "source_id": "seed_flood", "story": "flood", "role": "checked", "checked_by": "cl_homes",
+         "text": "Heavy rain flooded 120 homes in Bamako on 3 March 2024, officials said; two people died."},
+    ], _header("sentences"))  # fmt: skip
+    _write(tmp / "data" / "reviews.csv", [
+        {"id": "rv_homes", "item_table": "claims", "item_id": "cl_homes", "first_verdict": "unverifiable",
+         "second_verdict": "unverifiable", "agree": "yes", "settled_verdict": "unverifiable",
+         "second_reason": "Nothing outside the article was cited."},
+    ], _header("reviews"))  # fmt: skip
     (tmp / "notebooks").mkdir()
     nb = nbformat.v4.new_notebook()
     nb.metadata = {

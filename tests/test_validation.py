@@ -239,16 +239,19 @@ def _first_quoted_evidence(scratch) -> tuple[int, dict]:
     return next((i, r) for i, r in enumerate(rows, start=1) if r["quote"])
 
 
-def test_evidence_quote_missing_from_its_excerpt(scratch):
+def test_evidence_quote_missing_from_its_sources_passages(scratch):
     n, r = _first_quoted_evidence(scratch)
     row = scratch.edit("evidence", r["id"], "quote", r["quote"] + " and more words nobody wrote")
     assert row == n
-    _one(_problems(), "data/evidence.csv", f"row {row}", "'quote'", "stored excerpt")
+    _one(_problems(), "data/evidence.csv", f"row {row}", "'quote'", "data/passages.csv")
 
 
-def test_outside_source_without_its_excerpt(scratch):
-    (scratch.root / "data" / "excerpts" / "hurriyet_2020_01_04.txt").unlink()
-    _one(_problems(), "data/sources.csv", "hurriyet_2020_01_04", "'path'", "readable stored excerpt")
+def test_outside_source_without_a_cited_passage(scratch):
+    header, rows = scratch.rows("passages")
+    scratch.write("passages", header, [r for r in rows if r["source_id"] != "hurriyet_2020_01_04"])
+    problems = _problems()
+    _one(problems, "data/sources.csv", "hurriyet_2020_01_04", "'id'", "at least one passage")
+    _one(problems, "data/evidence.csv", "cl_training_suspended_mid_january_ev1", "'quote'")
 
 
 def test_claim_quote_not_in_the_article(scratch):
@@ -324,8 +327,3 @@ def test_re_pointing_a_story_parts_parent_leaves_no_quote_unchecked(scratch):
     _one(problems, "data/sources.csv", f"row {row}", "'parent_id'", "seed_file")
     # every NATO row now has no text to be checked against: each is refused, none passes unchecked
     _one(problems, "data/events.csv", "ev_ministers_decide", "'quote'")
-
-
-def test_an_excerpt_no_source_names(scratch):
-    (scratch.root / "data" / "excerpts" / "stray_2020_01_01.txt").write_text("source_id: stray\n---\ntext\n", encoding="utf-8")
-    _one(_problems(), "data/excerpts/stray_2020_01_01.txt", "data/sources.csv")

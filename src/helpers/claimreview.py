@@ -5,9 +5,10 @@ Each claim becomes one ``ClaimReview``: ``claimReviewed`` (the article's words),
 is the verdict; ``ratingValue`` on the documented scale below), ``itemReviewed`` (a ``Claim`` that appeared in the
 article), ``author`` (the collection), ``datePublished`` and ``url`` (the row in the published ledger).
 
-The rating scale (``RATING``): 5 accurate or verbatim, 4 imprecise or paraphrase, 2 misleading or mistranslated,
-1 contradicted; ``worstRating`` 1, ``bestRating`` 5. Unverifiable and not_found are not ratings of truth: they carry
-no ``ratingValue``, only the ``alternateName``.
+The rating scale is the data package's (``x-verdict-scale``, read through ``helpers.verdicts``): 5 accurate or
+verbatim, 4 imprecise or paraphrase, 2 misleading or mistranslated, 1 contradicted; ``worstRating`` 1, ``bestRating``
+5. Verdicts that are not ratings of truth (unverifiable, not found, record incomplete) carry no ``ratingValue``, only
+the ``alternateName``.
 """
 
 from __future__ import annotations
@@ -17,15 +18,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import verdicts
 from .atomic import atomic_files
 
-RATING = {"accurate": 5, "verbatim": 5, "imprecise": 4, "paraphrase": 4, "misleading": 2, "mistranslated": 2, "contradicted": 1}
-LABEL = {"not_found": "not found in the speaker's record"}
 REQUIRED = ("@type", "claimReviewed", "reviewRating", "itemReviewed", "author", "datePublished", "url")
 
 
 def claim_reviews(tables, *, publisher: str, published: str, ledger_url: str) -> list[dict]:
-    """One ClaimReview per row of the claims ledger."""
+    """One ClaimReview per row of the claims ledger; ``url`` is ``ledger_url#<claim id>``, the claim's section of the
+    page that shows the review (``reports/claims.html``)."""
     claims = tables["claims"]
     src = tables["sources"].set_index("id")
     out = []
@@ -33,10 +34,10 @@ def claim_reviews(tables, *, publisher: str, published: str, ledger_url: str) ->
         s = src.loc[c["source_id"]]
         seed = src.loc[s["parent_id"]] if s["kind"] == "article_part" else s
         verdict = str(c["verdict"])
-        rating = {"@type": "Rating", "alternateName": LABEL.get(verdict, verdict.replace("_", " ")), "worstRating": 1,
+        rating = {"@type": "Rating", "alternateName": verdicts.label(verdict), "worstRating": 1,
                   "bestRating": 5, "ratingExplanation": str(c["reason"])}  # fmt: skip
-        if verdict in RATING:
-            rating["ratingValue"] = RATING[verdict]
+        if verdicts.rating(verdict) is not None:
+            rating["ratingValue"] = verdicts.rating(verdict)
         appearance = {"@type": "CreativeWork", "headline": str(seed["title"]), "url": str(seed["path"])}
         item = {"@type": "Claim", "appearance": appearance, "author": {"@type": "Organization", "name": str(seed["publisher"])}}
         if pd.notna(s["date"]):

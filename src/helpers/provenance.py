@@ -17,9 +17,6 @@ from matplotlib.collections import Collection
 ARTICLE = ("seed_file", "article_part")
 
 
-# The ledger's verdicts from worst to best: a mark drawn from a row the ledger rates gets the worst that applies.
-SEVERITY = ("contradicted", "misleading", "mistranslated", "not_found", "imprecise", "paraphrase", "unverifiable",
-            "accurate", "verbatim")  # fmt: skip
 FLAGGED = ("contradicted", "misleading", "mistranslated")  # shown on the mark itself, not only in the ledger
 
 
@@ -115,7 +112,9 @@ def verdicts(tables, quotes: pd.Series, types: Iterable[str] | None = None) -> p
     if types is not None:
         ledger = ledger[ledger["claim_type"].isin(list(types))]
     claims = [(normalise(str(q)), str(v)) for q, v in zip(ledger["quote"], ledger["verdict"], strict=True)]
-    rank = {v: i for i, v in enumerate(SEVERITY)}
+    from . import verdicts as scale  # the ledger's verdicts worst first: a mark gets the worst that applies
+
+    rank = {v: i for i, v in enumerate(scale.severity())}
 
     def worst(quote) -> object:
         if pd.isna(quote):

@@ -2,7 +2,8 @@
 
 - date_form: the written date matches its time_precision and is a real date;
 - reasoning: an inferred date (or place) says how it was inferred;
-- quote: a quote occurs in its source's text (seed, story part or stored excerpt; see ``sources``);
+- quote: a quote occurs in its source's text (seed, story part, or a passage cited from an outside page; see ``sources``);
+- the claims ledger's rules (verdicts, extent, passages, sentences, second readings) are in ``ledger_rules``;
 - source_kinds: the kinds of source that may back a row (``x-source-kinds``), and each story its own part;
 - numbers: a count occurs in its own quote, in digits or words;
 - place, casualty_kind, coord_source, source_kind: consistency within a row;
@@ -50,6 +51,7 @@ class Context:
     check_gazetteer: bool
     resource: dict = field(default_factory=dict)  # the datapackage resource of the table being checked
     all_stories: str | None = None  # the story code of rows that concern every story (datapackage x-all-stories)
+    package: dict = field(default_factory=dict)  # the whole datapackage.json (the verdict scale lives there)
 
     def column(self, table: str, key: str, value: str) -> dict[str, str]:
         """``{row[key]: row[value]}`` of a table as read (empty if the table or a column is missing)."""
@@ -136,7 +138,7 @@ def rule_quote(df: pd.DataFrame, ctx: Context):
     yield (
         "quote",
         "words that occur verbatim in the text of the source named in source_id: the seed file, that story's part of "
-        "it, or the stored excerpt of an outside page (after normalising whitespace, curly quotes and dashes)",
+        "it, or one passage of an outside page in data/passages.csv (after normalising whitespace, curly quotes and dashes)",
         ok,
     )
 
@@ -242,8 +244,8 @@ def rule_source_kind(df: pd.DataFrame, ctx: Context):
     yield ("path", "a path to a file in seeds/ for a seed_file", ~(seed & ~df["path"].fillna("").str.startswith("seeds/")))
     yield (
         "path",
-        "the stored excerpt of an outside source, data/excerpts/<id>.txt",
-        ~(outside & (df["path"] != "data/excerpts/" + df["id"].fillna("") + ".txt")),
+        "no path for an outside source (pages are cited, not copied: the passages relied on are in data/passages.csv)",
+        ~(outside & df["path"].notna()),
     )
 
     def marker_ok(row):
@@ -320,58 +322,7 @@ def rule_gazetteer(df: pd.DataFrame, ctx: Context):
     )
 
 
-def rule_verdict(df: pd.DataFrame, ctx: Context):
-    """A quotation gets a quotation verdict, any other claim a fact verdict; a verdict other than unverifiable or
-    not_found needs outside evidence (evidence.csv); the article cannot be evidence for itself (rule_source_kinds)."""
-    facts = {"accurate", "imprecise", "misleading", "contradicted", "unverifiable"}
-    quotes = {"verbatim", "paraphrase", "mistranslated", "not_found"}
-    is_quote = df["claim_type"] == "quotation"
-    ok = (is_quote & df["verdict"].isin(list(quotes))) | (~is_quote & df["verdict"].isin(list(facts)))
-    yield (
-        "verdict",
-        "a quotation verdict (verbatim, paraphrase, mistranslated, not_found) for a quotation and a fact "
-        "verdict (accurate, imprecise, misleading, contradicted, unverifiable) for any other claim",
-        ok.astype(bool),
-    )
-    backed = set(ctx.column("evidence", "id", "claim_id").values())
-    needs = ~df["verdict"].isin(["unverifiable", "not_found"])
-    yield (
-        "verdict",
-        "at least one row of outside evidence in data/evidence.csv (claim_id) for a verdict other than unverifiable or not_found",
-        (~needs | df["id"].isin(list(backed))).astype(bool),
-    )
-
-
-def rule_evidence_quote(df: pd.DataFrame, ctx: Context):
-    kinds = ctx.column("sources", "id", "kind")
-    dataset = df["source_id"].map(kinds) == "dataset"
-    yield (
-        "quote",
-        "the passage relied on, verbatim from the source's stored excerpt",
-        (dataset | df["quote"].notna()).astype(bool),
-    )
-    yield ("note", "what was computed from the reference dataset, and where", (~dataset | df["note"].notna()).astype(bool))
-
-
-def rule_plan_evidence(df: pd.DataFrame, ctx: Context):
-    """A plan's outcome is quoted from an outside source's stored excerpt (as evidence is in the claims ledger)."""
-    kinds = ctx.column("sources", "id", "kind")
-    texts = ctx.sources.texts
-    outside = df["evidence_source_id"].map(kinds) == "outside"
-    yield ("evidence_source_id", "an outside source (kind outside in data/sources.csv)",
-           (df["evidence_source_id"].isna() | outside).astype(bool))  # fmt: skip
-    ok = [
-        q is None or s not in texts or normalise(q) in texts[s]
-        for s, q in zip(df["evidence_source_id"], df["evidence_quote"], strict=True)
-    ]
-    yield ("evidence_quote", "words that occur verbatim in the stored excerpt of the evidence source",
-           pd.Series(ok, index=df.index).astype(bool))  # fmt: skip
-
-
 RULES: dict[str, Rule] = {
-    "plan_evidence": rule_plan_evidence,
-    "verdict": rule_verdict,
-    "evidence_quote": rule_evidence_quote,
     "date_form": rule_date_form,
     "reasoning": rule_reasoning,
     "quote": rule_quote,

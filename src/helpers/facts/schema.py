@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import paths
+from .ledger_rules import LEDGER_RULES
 from .problems import Problem
 from .read import RawTable, datapackage, read_raw, resource
 from .rules import RULES, Context, is_int, is_num
@@ -133,7 +134,7 @@ def _validate_table(name: str, dp: dict, ctx: Context) -> list[Problem]:
         problems.append(Problem(t.file, f"at least {least} data row(s) (x-min-rows in data/datapackage.json); found {len(df)}"))
     if not missing:  # row rules need every column; a missing column is reported on its own
         for rule_name in res["schema"].get("x-rules", []):
-            for n, (column, expected, ok) in enumerate(RULES[rule_name](df, ctx)):
+            for n, (column, expected, ok) in enumerate((RULES | LEDGER_RULES)[rule_name](df, ctx)):
                 key = f"{rule_name}#{n}:{column}"
                 messages[key] = (column, expected)
                 checks.append(pa.Check(lambda d, ok=ok: ok, error=key))
@@ -152,18 +153,6 @@ def _validate_table(name: str, dp: dict, ctx: Context) -> list[Problem]:
     return problems
 
 
-def _orphan_excerpts(root: Path, src: RawTable | None) -> list[Problem]:
-    """A stored excerpt that no source row names is evidence nobody can cite: report it rather than keep it."""
-    if src is None or "path" not in src.frame:
-        return []
-    named = {p for p in src.frame["path"] if isinstance(p, str)}
-    return [
-        Problem(f"data/excerpts/{p.name}", "a row in data/sources.csv whose path names this excerpt (or remove it)")
-        for p in sorted((root / "data" / "excerpts").glob("*.txt"))
-        if f"data/excerpts/{p.name}" not in named
-    ]
-
-
 def validate(root: Path | None = None, check_gazetteer: bool = True) -> list[Problem]:
     """Every problem in every table of the package (an empty list means all is well)."""
     root = root or paths.project_root()
@@ -175,10 +164,9 @@ def validate(root: Path | None = None, check_gazetteer: bool = True) -> list[Pro
         problems += p
         if t is not None:
             raw[res["name"]] = t
-    texts = source_texts(root, raw.get("sources"))
+    texts = source_texts(root, raw.get("sources"), raw.get("passages"))
     problems += texts.problems
-    problems += _orphan_excerpts(root, raw.get("sources"))
-    ctx = Context(root, raw, texts, check_gazetteer, all_stories=dp.get("x-all-stories"))
+    ctx = Context(root, raw, texts, check_gazetteer, all_stories=dp.get("x-all-stories"), package=dp)
     for res in dp["resources"]:
         problems += _validate_table(res["name"], dp, ctx)
     order = {f"data/{r['path']}": i for i, r in enumerate(dp["resources"])}

@@ -1,0 +1,44 @@
+"""The verdict scale, read from the data package (``x-verdict-scale`` in ``data/datapackage.json``): one home for
+the verdicts' order (best first), what each is for (fact, quotation, plan), what it means, what it needs, and how
+schema.org ClaimReview rates it. The validator enforces what each verdict needs (``facts.rules``); ClaimReview,
+the claims page and the figures take the order and ratings from here."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from . import paths
+from .facts.read import datapackage
+
+
+@lru_cache(maxsize=4)
+def _scale(root: Path) -> tuple[dict, ...]:
+    return tuple(datapackage(root).get("x-verdict-scale", {}).get("verdicts", []))
+
+
+def scale(root: Path | None = None) -> dict[str, dict]:
+    """Every verdict, best first: ``{verdict: {"for", "means", "needs", "ratingValue", "alternateName"}}``."""
+    return {v["verdict"]: v for v in _scale((root or paths.project_root()).resolve())}
+
+
+def order(kind: str | None = None, root: Path | None = None) -> list[str]:
+    """The verdicts best first; only those for ``kind`` ('fact', 'quotation', 'plan') when given."""
+    return [v for v, d in scale(root).items() if kind is None or d["for"] == kind]
+
+
+def severity(root: Path | None = None) -> list[str]:
+    """The claim verdicts worst first, by rating; a verdict that is not a rating of truth (unverifiable, not found,
+    record incomplete) ranks just above the best: it flags nothing but says less than accurate."""
+    sc = {v: d for v, d in scale(root).items() if d["for"] != "plan"}
+    return sorted(sc, key=lambda v: 4.5 if sc[v]["ratingValue"] is None else sc[v]["ratingValue"])
+
+
+def rating(verdict: str, root: Path | None = None) -> int | None:
+    """ClaimReview's ratingValue (1 worst .. 5 best), or None for a verdict that is not a rating of truth."""
+    return scale(root).get(verdict, {}).get("ratingValue")
+
+
+def label(verdict: str, root: Path | None = None) -> str:
+    """How a verdict is named to a reader (ClaimReview's alternateName)."""
+    return scale(root).get(verdict, {}).get("alternateName") or verdict.replace("_", " ")
