@@ -101,7 +101,8 @@ def test_the_index_opens_offline_in_chromium_with_every_image_and_link_working(b
 
 
 def test_every_claimreview_has_the_properties_the_guidelines_require(built):
-    from helpers.claimreview import RATING, missing_properties
+    from helpers import verdicts
+    from helpers.claimreview import missing_properties
 
     reviews = json.loads((built / "reports" / "figures" / "claimreview.jsonld").read_text(encoding="utf-8"))
     with open(built / "data" / "claims.csv", encoding="utf-8", newline="") as fh:
@@ -116,9 +117,10 @@ def test_every_claimreview_has_the_properties_the_guidelines_require(built):
         assert r["claimReviewed"] == claim["quote"]
         rating = r["reviewRating"]
         assert rating["@type"] == "Rating" and rating["worstRating"] == 1 and rating["bestRating"] == 5
-        if claim["verdict"] in RATING:
-            assert rating["ratingValue"] == RATING[claim["verdict"]]
+        if verdicts.rating(claim["verdict"]) is not None:
+            assert rating["ratingValue"] == verdicts.rating(claim["verdict"])
         else:
-            assert "ratingValue" not in rating, "unverifiable and not_found are not rated on the truth scale"
+            assert "ratingValue" not in rating, "unverifiable, not found, record incomplete: not rated on the truth scale"
+        assert r["url"] == f"claims.html#{claim['id']}", "each review points to its claim's section of the claims page"
         assert r["itemReviewed"]["@type"] == "Claim" and r["itemReviewed"]["appearance"]["url"].startswith("seeds/")
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["datePublished"])

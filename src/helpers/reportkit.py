@@ -7,6 +7,8 @@ After a build, ``publish`` writes, from the figures' ``*.meta.json`` (see ``expo
 - ``reports/index.html``, the front page: the notebooks, a gallery of every figure (image, alt text, caption, source,
   a download link for each format and size), and the data tables and claims ledger as downloads. It opens from disk
   (``file://``) and loads nothing from the network;
+- ``reports/claims.html``, the claims ledger as a page: one anchored section per claim and plan, filterable and
+  searchable offline (``ledgerpage``); each ClaimReview's ``url`` points to its section;
 - ``reports/figure-book.pdf``: every figure with its caption and source, one per page;
 - ``reports/data/``: copies of the tables, the schema and the ClaimReview file, so the page's links work wherever
   ``reports/`` is copied.
@@ -128,6 +130,8 @@ figure {{ margin: 2rem 0; padding-bottom: 1rem; border-bottom: 1px solid #ddd; }
 embedded), a plain variant without title and source (they are in the caption), and PNGs at 300 dpi for a column
 (8.5 cm) or a page (17 cm). The manifest <a href="figures.json">figures.json</a> lists every file with its checksum;
 <a href="figure-book.pdf">figure-book.pdf</a> holds every figure with its caption and source.</p>
+<p><a href="claims.html">The claims ledger</a>: every checkable statement of the article and every plan it reports,
+with its verdict, the evidence and a second reading.</p>
 <h2>Notebooks</h2>
 <ul>
 {items}
@@ -225,12 +229,17 @@ def publish(root: Path, made_by: dict[str, str], book: bool = True, built_from: 
     if review.is_file():
         shutil.copyfile(review, data / review.name)
     man = manifest(root, made_by, built_from)
-    targets = {"json": reports / "figures.json", "html": reports / "index.html"}
+    from .facts.load import load_all
+    from .ledgerpage import claims_page, figures_naming, ledger_title
+
+    ledger = claims_page(load_all(root), figures_naming(reports / "figures"), ledger_title(root), root)
+    targets = {"json": reports / "figures.json", "html": reports / "index.html", "claims": reports / "claims.html"}
     if book or not (reports / "figure-book.pdf").is_file():
         targets["pdf"] = reports / "figure-book.pdf"
     with atomic_files(targets) as tmp:
         tmp["json"].write_text(json.dumps(man, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         tmp["html"].write_text(index_html(root, man), encoding="utf-8")
+        tmp["claims"].write_text(ledger, encoding="utf-8")
         if "pdf" in tmp:
             figure_book(root, man, tmp["pdf"])
     return targets
