@@ -4,6 +4,8 @@
 - verdict, plan_verdict: each verdict of the scale (``x-verdict-scale``) has the evidence its definition needs;
 - evidence_quote, plan_evidence: evidence is quoted from a passage of an outside source;
 - sentences, in_sentences: every sentence of a seed file is listed, in order, and is checked or says why not;
+- alignment, layer: each sentence's counterpart in the original reporting, quoted from a cited source, and for every
+  flawed claim the layer (original, translation, splice) that introduced the problem;
 - reviews, reviewed: every claim and plan has one recorded second reading, consistent with its verdict.
 """
 
@@ -207,8 +209,10 @@ def rule_sentences(df: pd.DataFrame, ctx: Context):
     yield ("text", "the seed file's text listed to its end: after this last row it goes on with "
            f"{' / '.join(repr(e + '...') for e in left)}", ~short)  # fmt: skip
     kinds = ctx.column("sources", "id", "kind")
-    yield ("source_id", "a seed file (kind seed_file in data/sources.csv)",
-           (df["source_id"].isna() | (df["source_id"].map(kinds) == "seed_file")).astype(bool))  # fmt: skip
+    kind = df["source_id"].map(kinds)
+    ok = df["source_id"].isna() | (kind == "seed_file") | ((df["role"] == "dropped") & (kind == "outside"))
+    yield ("source_id", "a seed file (kind seed_file in data/sources.csv), or the original an outside source is, for a "
+           "dropped sentence", ok.astype(bool))  # fmt: skip
     known = ctx.ids("claims") | ctx.ids("plans")
 
     def ids_ok(v):
@@ -231,6 +235,73 @@ def rule_sentences(df: pd.DataFrame, ctx: Context):
     declared = {v for v in ctx.column("sources", "id", "story").values() if v} | ({ctx.all_stories} if ctx.all_stories else set())
     yield ("story", f"a story of data/sources.csv ({', '.join(sorted(declared))}), or empty for the republishing site's lines",
            (df["story"].isna() | df["story"].isin(sorted(declared))).astype(bool))  # fmt: skip
+
+
+def rule_alignment(df: pd.DataFrame, ctx: Context):
+    """Each seed sentence says how it renders the original; every counterpart and dropped sentence is quoted from a
+    cited source; a gloss is ours, so it must not read as a quotation of anything."""
+    kinds = ctx.column("sources", "id", "kind")
+    texts = ctx.sources.texts
+    seed = df["source_id"].map(kinds) == "seed_file"
+    dropped = df["role"] == "dropped"
+    yield ("rendering", "how the seed renders the original (faithful, shifted, added, origin_not_found) for a seed sentence",
+           ~(seed & (df["rendering"].isna() | (df["rendering"] == "dropped"))))  # fmt: skip
+    yield (
+        "role",
+        "a role other than dropped for a sentence of the seed (dropped sentences come from the original)",
+        ~(seed & dropped),
+    )
+    yield (
+        "rendering",
+        "dropped, for a sentence of the original that the seed left out",
+        ~(dropped & (df["rendering"] != "dropped")),
+    )
+
+    def in_passages(sid, text):
+        return text is None or sid not in texts or normalise(text) in texts[sid]
+
+    yield ("text", "words found verbatim in one of the source's passages (data/passages.csv), for a dropped sentence",
+           pd.Series([not d or in_passages(s, t) for d, s, t in zip(dropped, df["source_id"], df["text"], strict=True)],
+                     index=df.index))  # fmt: skip
+    quoted = df["counterpart"].isin(["original", "closest"])
+    yield ("counterpart_text", "a counterpart, verbatim, exactly when counterpart is original or closest",
+           quoted == df["counterpart_text"].notna())  # fmt: skip
+    outside = df["counterpart_source_id"].map(kinds) == "outside"
+    yield ("counterpart_source_id", "an outside source the counterpart is quoted from, exactly when there is a counterpart",
+           (df["counterpart_text"].notna() == df["counterpart_source_id"].notna())
+           & (df["counterpart_source_id"].isna() | outside))  # fmt: skip
+    yield ("counterpart_text", "words found verbatim in one of the counterpart source's passages (data/passages.csv)",
+           pd.Series([in_passages(s, t) for s, t in zip(df["counterpart_source_id"], df["counterpart_text"], strict=True)],
+                     index=df.index))  # fmt: skip
+    foreign = df["language"].notna() & (df["language"] != "en")
+    has_text = df["counterpart_text"].notna() | dropped
+    yield ("language", "the language (ISO 639-1) of the counterpart or dropped sentence", ~(has_text & df["language"].isna()))
+    yield (
+        "gloss_ours",
+        "our English gloss of a counterpart or dropped sentence that is not in English",
+        ~(has_text & foreign & df["gloss_ours"].isna()),
+    )
+    quotable = [normalise(t) for t in texts.values() if t]
+
+    def reads_as_quote(gloss):
+        return gloss is not None and any(normalise(gloss) in t for t in quotable)
+
+    yield ("gloss_ours", "a gloss in our own words: it must not be found verbatim in the seed or in any cited passage, so it is "
+           "never mistaken for a quotation", ~df["gloss_ours"].map(reads_as_quote).astype(bool))  # fmt: skip
+    yield ("rendering", "faithful or shifted only against the original (counterpart original)",
+           ~(df["rendering"].isin(["faithful", "shifted"]) & (df["counterpart"] != "original")))  # fmt: skip
+    yield ("rendering", "origin_not_found only where the counterpart is not the original",
+           ~((df["rendering"] == "origin_not_found") & (df["counterpart"] == "original")))  # fmt: skip
+    yield ("rendering_note", "how the meaning shifted, what added the sentence, or what was searched for the original",
+           ~(df["rendering"].isin(["shifted", "added", "origin_not_found"]) & df["rendering_note"].isna()))  # fmt: skip
+
+
+def rule_layer(df: pd.DataFrame, ctx: Context):
+    """Every claim not rated accurate or verbatim names the layer that introduced the problem, and why."""
+    flawed = df["verdict"].notna() & ~df["verdict"].isin(["accurate", "verbatim"])
+    yield ("layer", "the layer that introduced the problem (original, translation, splice or undetermined) for a claim not "
+           "rated accurate or verbatim, and none for one that is", flawed == df["layer"].notna())  # fmt: skip
+    yield ("layer_note", "what shows the layer, or why it cannot be told", ~(df["layer"].notna() & df["layer_note"].isna()))
 
 
 def rule_reviews(df: pd.DataFrame, ctx: Context):
@@ -304,6 +375,8 @@ LEDGER_RULES = {
     "in_sentences": rule_in_sentences,
     "sentences": rule_sentences,
     "reviews": rule_reviews,
+    "alignment": rule_alignment,
+    "layer": rule_layer,
     "evidence_quote": rule_evidence_quote,
     "plan_evidence": rule_plan_evidence,
 }
