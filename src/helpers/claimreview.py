@@ -3,7 +3,8 @@ the fact-check databases.
 
 Each claim becomes one ``ClaimReview``: ``claimReviewed`` (the article's words), ``reviewRating`` (``alternateName``
 is the verdict; ``ratingValue`` on the documented scale below), ``itemReviewed`` (a ``Claim`` that appeared in the
-article), ``author`` (the collection), ``datePublished`` and ``url`` (the row in the published ledger).
+article, with its ``firstAppearance`` in the original reporting where the sentence is aligned with it in
+``sentences.csv``), ``author`` (the collection), ``datePublished`` and ``url`` (the claim's section of the ledger page).
 
 The rating scale is the data package's (``x-verdict-scale``, read through ``helpers.verdicts``): 5 accurate or
 verbatim, 4 imprecise or paraphrase, 2 misleading or mistranslated, 1 contradicted; ``worstRating`` 1, ``bestRating``
@@ -29,6 +30,7 @@ def claim_reviews(tables, *, publisher: str, published: str, ledger_url: str) ->
     page that shows the review (``reports/claims.html``)."""
     claims = tables["claims"]
     src = tables["sources"].set_index("id")
+    originals = first_appearances(tables)
     out = []
     for _, c in claims.iterrows():
         s = src.loc[c["source_id"]]
@@ -44,6 +46,8 @@ def claim_reviews(tables, *, publisher: str, published: str, ledger_url: str) ->
             item["datePublished"] = str(s["date"])
         if pd.notna(c["speaker"]):
             item["author"] = {"@type": "Person", "name": str(c["speaker"])}
+        if c["id"] in originals:
+            item["firstAppearance"] = originals[c["id"]]
         out.append({
             "@context": "https://schema.org",
             "@type": "ClaimReview",
@@ -54,6 +58,23 @@ def claim_reviews(tables, *, publisher: str, published: str, ledger_url: str) ->
             "author": {"@type": "Organization", "name": publisher},
             "datePublished": published,
         })  # fmt: skip
+    return out
+
+
+def first_appearances(tables) -> dict[str, dict]:
+    """Claim id -> the original reporting its sentence translates (``sentences.csv``, counterpart original), as a
+    schema.org CreativeWork."""
+    src = tables["sources"].set_index("id")
+    out: dict[str, dict] = {}
+    sentences = tables["sentences"]
+    for _, s in sentences[sentences["counterpart"] == "original"].iterrows():
+        o = src.loc[s["counterpart_source_id"]]
+        work = {"@type": "CreativeWork", "headline": str(o["title"]), "url": str(o["url"]), "inLanguage": str(s["language"]),
+                "publisher": {"@type": "Organization", "name": str(o["publisher"])}}  # fmt: skip
+        if pd.notna(o["date"]):
+            work["datePublished"] = str(o["date"])
+        for cid in str(s["checked_by"]).split(";") if pd.notna(s["checked_by"]) else []:
+            out.setdefault(cid.strip(), work)
     return out
 
 

@@ -36,6 +36,10 @@ apply();
 """
 
 
+LAYERS = {"original": "the original reporting", "translation": "the translation into English",
+          "splice": "the splice and republication", "undetermined": "cannot be told"}  # fmt: skip
+
+
 def _text(v) -> str:
     return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
@@ -86,7 +90,7 @@ def claims_page(tables, figures: dict[str, list[str]], title: str, root: Path | 
     for _, s in tables["sentences"].iterrows():
         for i in _text(s["checked_by"]).split(";"):
             if i.strip():
-                sentences.setdefault(i.strip(), []).append(_text(s["text"]))
+                sentences.setdefault(i.strip(), []).append(s)
 
     def section(table: str, r) -> str:
         v = str(r["verdict"])
@@ -104,9 +108,22 @@ def claims_page(tables, figures: dict[str, list[str]], title: str, root: Path | 
             )
         parts.append(f'<p class="meta">{e(" · ".join(m for m in meta if m))} · <code>{e(str(r["id"]))}</code></p>')
         for sent in sentences.get(str(r["id"]), []):
-            parts.append(f'<blockquote class="seed">{e(sent)}</blockquote>')
+            parts.append(f'<blockquote class="seed">{e(_text(sent["text"]))}</blockquote>')
+            if _text(sent.get("counterpart")) in ("original", "closest"):
+                which = "In the original" if sent["counterpart"] == "original" else "Closest reporting found (not the original)"
+                gloss = (
+                    f' <span class="gloss">(our gloss: {e(_text(sent["gloss_ours"]))})</span>'
+                    if _text(sent["gloss_ours"])
+                    else ""
+                )
+                quote = f'<q lang="{e(_text(sent["language"]))}">{e(_text(sent["counterpart_text"]))}</q>'
+                parts.append(f'<p class="origin">{which}: {quote}{gloss}<br>'
+                             f'<small>{_source(src, sent["counterpart_source_id"])}</small></p>')  # fmt: skip
         parts.append(f'<p class="verdict v-{e(v)}"><strong>{e(label(v))}</strong>: {e(d.get("means", ""))}</p>')
         parts.append(f"<p>{e(_text(r['reason']))}</p>")
+        if table == "claims" and _text(r.get("layer")):
+            parts.append(f'<p class="layer"><strong>Where the problem came in</strong>: {e(LAYERS.get(r["layer"], r["layer"]))}. '
+                         f'{e(_text(r["layer_note"]))}</p>')  # fmt: skip
         items = []
         if table == "claims":
             for _, ev in evidence[evidence["claim_id"] == r["id"]].iterrows():
@@ -155,6 +172,7 @@ section.item {{ border-top: 1px solid #ccc; padding: .5rem 0 1rem; scroll-margin
 section.item:target {{ background: #fffbe6; }}
 .meta, small, .figs {{ color: #555; font-size: .85rem; }}
 blockquote.seed {{ margin: .5rem 0; padding-left: .8rem; border-left: 3px solid #999; color: #444; }}
+.origin {{ margin: .3rem 0 .5rem .8rem; color: #333; }} .gloss {{ font-style: italic; color: #555; }}
 .verdict {{ font-size: 1.05rem; }} .stance {{ font-variant: small-caps; color: #555; }}
 .controls {{ position: sticky; top: 0; background: #fff; padding: .5rem 0; border-bottom: 1px solid #ccc; }}
 </style></head>
