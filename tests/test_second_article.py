@@ -72,14 +72,17 @@ def _project(tmp: Path) -> Path:
     ], _header("casualties"))  # fmt: skip
     _write(tmp / "data" / "claims.csv", [
         {"id": "cl_homes", "story": "flood", "source_id": "art_flood", "quote": "flooded 120 homes", "claim_type": "number",
-         "verdict": "unverifiable", "reason": "No outside report was read for this test article."},
+         "verdict": "unverifiable", "reason": "No outside report was read for this test article.", "layer": "undetermined",
+         "layer_note": "The article's original, if any, was not looked for."},
     ], _header("claims"))  # fmt: skip
     # every sentence of the seed, in order, and what checks it; every verdict read a second time
     _write(tmp / "data" / "sentences.csv", [
         {"id": "s1", "source_id": "seed_flood", "story": "flood", "text": "A flood in Bamako", "role": "headline",
-         "reason": "The headline; the body's sentence carries what it says and is checked there."},
+         "reason": "The headline; the body's sentence carries what it says and is checked there.", "counterpart": "none",
+         "rendering": "origin_not_found", "rendering_note": "Not looked for: a test article."},
         {"id": "s2", "source_id": "seed_flood", "story": "flood", "role": "checked", "checked_by": "cl_homes",
-         "text": "Heavy rain flooded 120 homes in Bamako on 3 March 2024, officials said; two people died."},
+         "text": "Heavy rain flooded 120 homes in Bamako on 3 March 2024, officials said; two people died.",
+         "counterpart": "none", "rendering": "origin_not_found", "rendering_note": "Not looked for: a test article."},
     ], _header("sentences"))  # fmt: skip
     _write(tmp / "data" / "reviews.csv", [
         {"id": "rv_homes", "item_table": "claims", "item_id": "cl_homes", "first_verdict": "unverifiable",
