@@ -283,3 +283,43 @@ def test_a_removed_notebook_takes_its_outputs_and_figures_out_of_the_report(proj
     assert not [f for f in manifest["figures"] if f["notebook"] == name or f["notebook"] == ""]
     assert "03_casualties" not in (reports / "index.html").read_text(encoding="utf-8")
     assert name not in json.loads((reports / ".build-state.json").read_text(encoding="utf-8"))
+
+
+def test_a_figure_renamed_inside_its_notebook_leaves_no_old_files_or_manifest_entry(project):
+    """The old name's files go from reports/figures/ and figures.json; the new name's come in."""
+    import json
+
+    target = project / "notebooks" / "03_casualties.ipynb"
+    nb = nbformat.read(target, as_version=4)
+    cell = next(c for c in nb.cells if 'FIGURE = "casualties"' in c.source)
+    cell.source = cell.source.replace('FIGURE = "casualties"', 'FIGURE = "deaths_since_2013"')
+    nbformat.write(nb, target)
+    out = io.StringIO()
+    results = build(root=project, out=out)
+    assert {r.name: r.status for r in results}["03_casualties.ipynb"] == "ran", out.getvalue()
+    figures = project / "reports" / "figures"
+    assert not list(figures.glob("casualties.*")), "the old name's files are gone"
+    assert (figures / "deaths_since_2013.png").is_file()
+    manifest = json.loads((project / "reports" / "figures.json").read_text(encoding="utf-8"))
+    names = {f["name"] for f in manifest["figures"]}
+    assert "casualties" not in names and "deaths_since_2013" in names
+    assert all(f["notebook"] for f in manifest["figures"]), "no entry without its notebook (a broken link)"
+
+
+def test_a_notebook_without_cell_ids_builds_without_nbformat_warnings(project):
+    """A notebook written by hand or an older tool has no cell ids: the build gives them, and prints no warning."""
+    import json
+    import warnings
+
+    target = project / "notebooks" / "03_casualties.ipynb"
+    raw = json.loads(target.read_text(encoding="utf-8"))
+    for cell in raw["cells"]:
+        cell.pop("id", None)
+    target.write_text(json.dumps(raw, indent=1), encoding="utf-8")
+    out = io.StringIO()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        results = build(root=project, force=True, only=["03"], out=out)  # ids are not code: forced to run
+    assert {r.name: r.status for r in results}["03_casualties.ipynb"] == "ran", out.getvalue()
+    missing = [w for w in caught if type(w.message).__name__ == "MissingIDFieldWarning" or "missing an id" in str(w.message)]
+    assert not missing, [str(w.message) for w in missing]

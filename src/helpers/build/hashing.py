@@ -27,6 +27,26 @@ def read_notebook(nb_path: Path) -> dict:
     return json.loads(nb_path.read_text(encoding="utf-8"))
 
 
+def read_notebook_node(path: Path):
+    """A notebook as nbformat's node, its cells given ids where they have none (a notebook written by hand or by an
+    older tool), so that reading it does not print nbformat's MissingIDFieldWarning. The ids given are derived from the
+    cell's position, so the same file always gets the same ids."""
+    import nbformat
+
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    if raw.get("nbformat") == 4 and raw.get("nbformat_minor", 0) >= 5:
+        used = {c.get("id") for c in raw.get("cells", []) if c.get("id")}
+        for i, cell in enumerate(raw.get("cells", [])):
+            if not cell.get("id"):
+                cid, k = f"cell-{i:02d}", 0
+                while cid in used:
+                    k += 1
+                    cid = f"cell-{i:02d}-{k}"
+                cell["id"] = cid
+                used.add(cid)
+    return nbformat.reads(json.dumps(raw), as_version=4)
+
+
 def declared_reads(nb_path: Path) -> list[str]:
     return list(read_notebook(nb_path).get("metadata", {}).get("helpers", {}).get("reads", []))
 

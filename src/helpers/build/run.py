@@ -43,7 +43,7 @@ from pathlib import Path
 
 from .. import paths
 from ..nbclean import skip_iri_check
-from .hashing import declared_reads, inputs_hash, markdown_hash
+from .hashing import declared_reads, inputs_hash, markdown_hash, read_notebook_node
 from .pages import publish_notebook, write_atomic
 from .pool import SOCKETS_PREFIX, KernelPool, Warm
 
@@ -100,12 +100,10 @@ def _failing_cell(nb) -> str:
 
 def _refresh_markdown(root: Path, nb_path: Path) -> Result:
     """The code is unchanged: take the last executed copy's outputs and the new markdown, re-render, no kernel."""
-    import nbformat
-
     t0 = time.perf_counter()
     reports = root / "reports"
-    new = nbformat.read(nb_path, as_version=4)
-    old = nbformat.read(reports / "notebooks" / f"{nb_path.stem}.ipynb", as_version=4)
+    new = read_notebook_node(nb_path)
+    old = read_notebook_node(reports / "notebooks" / f"{nb_path.stem}.ipynb")
     executed = iter(c for c in old.cells if c.cell_type == "code")
     for cell in new.cells:
         if cell.cell_type == "code":
@@ -131,7 +129,6 @@ def _cell_seconds(nb) -> float:
 def _execute(root: Path, warm: Warm, timeout: int) -> tuple[Result, object]:
     """Run one notebook in the fresh kernel started for it; on success publish its figures (the notebook and its
     HTML are published by the caller, off this worker). On failure nothing is published."""
-    import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, DeadKernelError
 
@@ -139,11 +136,13 @@ def _execute(root: Path, warm: Warm, timeout: int) -> tuple[Result, object]:
     nb_path = warm.nb_path
     name = nb_path.name
     t0 = time.perf_counter()
-    nb = nbformat.read(nb_path, as_version=4)
+    nb = read_notebook_node(nb_path)
     try:
         if warm.error:
             return Result(name, "failed", 0.0, warm.error), nb
-        client = NotebookClient(nb, km=warm.km, timeout=timeout, kernel_name="python3",
+        # coalesce_streams: a cell's printed lines are one output however the kernel happened to flush them, so the
+        # published notebook is the same from run to run
+        client = NotebookClient(nb, km=warm.km, timeout=timeout, kernel_name="python3", coalesce_streams=True,
                                 resources={"metadata": {"path": str(nb_path.parent)}})  # fmt: skip
         client.kc = warm.kc  # ready (pool.start_kernel); nbclient leaves it open, pool.retire closes it
         try:
@@ -237,6 +236,16 @@ def _prune_removed(reports: Path, state: dict, present: set[str], out) -> list[s
     return gone
 
 
+def _prune_renamed(reports: Path, state: dict, name: str, figures: list[str]) -> None:
+    """Files a notebook made last time but not this time (a figure renamed or dropped inside it): they go, so the
+    manifest, the index and the figure book list only what the notebook now makes. A file another notebook still
+    makes stays."""
+    before = set(state.get(name, {}).get("figures", []))
+    others = {f for n, entry in state.items() if n != name for f in entry.get("figures", [])}
+    for f in sorted(before - set(figures) - others):
+        (reports / "figures" / f).unlink(missing_ok=True)
+
+
 def _guess_seconds(nb_path: Path) -> float:
     """A notebook never built here: its time guessed from its code's length (about 3,000 characters a second on
     this collection), only to order the first build."""
@@ -313,13 +322,22 @@ def _run(root: Path, todo: list[Path], staging: Path, workers: int, timeout: int
     return True
 
 
+def _picks(wanted: str, name: str) -> bool:
+    """``--only``: a number picks the notebook with that number ('3' and '03' pick 03_..., not 13_...); anything else
+    picks notebooks whose file name contains it."""
+    if wanted.isdigit():
+        number = name.split("_", 1)[0]
+        return number.isdigit() and int(number) == int(wanted)
+    return wanted in name
+
+
 def build(root: Path | None = None, force: bool = False, jobs: int | None = None, only: list[str] | None = None,
           timeout: int = 600, out=sys.stdout, cold: bool = False) -> list[Result]:  # fmt: skip
     root = root or paths.project_root()
     reports = root / "reports"
     t0 = time.perf_counter()
     all_nbs = notebooks(root)
-    chosen = [p for p in all_nbs if not only or any(o in p.name for o in only)]
+    chosen = [p for p in all_nbs if not only or any(_picks(o, p.name) for o in only)]
     if only and not chosen:
         raise BuildError(f"no notebook matches {only}; notebooks: {', '.join(p.name for p in all_nbs)}")
     with build_lock(reports, out) as staging:
@@ -354,6 +372,8 @@ def build(root: Path | None = None, force: bool = False, jobs: int | None = None
                       file=out, flush=True)  # fmt: skip
             else:
                 print(f"[{i}/{n}] {r.name:<{width}}  FAILED after {r.seconds:.1f} s: {r.message}", file=out, flush=True)
+            if r.status == "ran":
+                _prune_renamed(reports, state, r.name, r.figures)
             if r.status in ("ran", "refreshed"):
                 figures = r.figures if r.status == "ran" else state.get(r.name, {}).get("figures", [])
                 entry = {"hash": hashes[r.name], "markdown": md[r.name], "figures": figures, "seconds": round(r.seconds, 2),
@@ -401,7 +421,8 @@ def build(root: Path | None = None, force: bool = False, jobs: int | None = None
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="re-run every notebook even if its inputs are unchanged")
     p.add_argument("--jobs", "-j", type=int, default=None, help="notebooks to run at once (default: the number of cores)")
-    p.add_argument("--only", nargs="+", metavar="NAME", help="run only notebooks whose file name contains NAME (e.g. 03)")
+    p.add_argument("--only", nargs="+", metavar="NAME",
+                   help="run only these notebooks: a number picks by number (3 or 03), a word by file name")  # fmt: skip
     p.add_argument("--timeout", type=int, default=600, help="seconds a single cell may run (default 600)")
     p.add_argument("--cold", action="store_true",
                    help="start each kernel only when its notebook runs and import nothing ahead (slower; for checking "
