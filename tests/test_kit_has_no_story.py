@@ -25,15 +25,57 @@ def _ids() -> set[str]:
     return ids
 
 
-def test_no_row_id_or_story_name_is_a_string_literal_in_src():
-    ids = _ids()
-    assert {"tr_french_2021", "gossi", "mali", "nato", "art_mali"} <= ids, "the test reads the ids in data/"
+def _titles() -> set[str]:
+    """The collection's and its stories' names: the data package's title, each article's title and story label."""
+    import json
+
+    names = {json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))["title"]}
+    with open(ROOT / "data" / "sources.csv", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["kind"] in ("seed_file", "article_part"):
+                names |= {v for v in (row["title"], row["story_label"]) if v and len(v) > 12}
+    return names
+
+
+def _story_literals(path: Path, ids: set[str], titles: set[str]) -> list[str]:
+    """String constants of a module that name the story: a row id or story code as the whole string, a row id
+    (an id with '_' or a digit, which no English word is) anywhere inside a string, or a story's or the collection's
+    title anywhere inside one, docstrings included."""
+    coded = {i for i in ids if re.search(r"[_0-9]", i)}
     found = []
-    for path in MODULES:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in ids:
-                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}")
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        text = node.value
+        hits = [text] if text in ids else []
+        hits += [i for i in coded if re.search(rf"(?<![A-Za-z0-9_]){re.escape(i)}(?![A-Za-z0-9_])", text)]
+        hits += [t for t in titles if t in text]
+        found += [f"{path.relative_to(ROOT)}:{node.lineno}: {h!r}" for h in hits]
+    return found
+
+
+def test_no_row_id_or_story_name_is_a_string_literal_in_src():
+    ids, titles = _ids(), _titles()
+    assert {"tr_french_2021", "gossi", "mali", "nato", "art_mali"} <= ids, "the test reads the ids in data/"
+    assert any("Mali" in t for t in titles) and any("NATO" in t for t in titles), "the test reads the story titles"
+    found = [hit for path in MODULES for hit in _story_literals(path, ids, titles)]
     assert not found, "story literals in src/:\n" + "\n".join(found)
+
+
+def test_the_story_check_finds_a_title_or_id_inside_a_longer_string(tmp_path):
+    """The check above can fail: a module that names a row id or a story title inside a longer string is caught."""
+    ids, titles = _ids(), _titles()
+    title = sorted(titles)[0]
+    bad = tmp_path / "src" / "bad.py"
+    bad.parent.mkdir()
+    bad.write_text(f'NOTE = "see cl_libya_border for why"\nHEAD = "Figures of {title}, as published"\n', encoding="utf-8")
+    global ROOT
+    saved, ROOT = ROOT, tmp_path
+    try:
+        found = _story_literals(bad, ids, titles)
+    finally:
+        ROOT = saved
+    assert any("cl_libya_border" in f for f in found) and any(title in f for f in found), found
 
 
 def test_no_module_is_over_450_lines():

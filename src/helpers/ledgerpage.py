@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import html
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -196,7 +195,3 @@ quotations for review; they keep their owners' rights and each links to its sour
 <script>{_SCRIPT}</script>
 </body></html>
 """
-
-
-def ledger_title(root: Path) -> str:
-    return str(json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8")).get("title", "The claims ledger"))

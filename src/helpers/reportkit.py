@@ -98,8 +98,14 @@ def _notebook_title(path: Path) -> str:
     return path.stem
 
 
+def collection_title(root: Path) -> str:
+    """The collection's title, from its data package (the kit names no collection of its own)."""
+    return str(json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8")).get("title", root.name))
+
+
 def index_html(root: Path, man: dict) -> str:
     e = html.escape
+    title = collection_title(root)
     notebooks = sorted((root / "reports" / "notebooks").glob("*.html"))
     titles = {p.name: _notebook_title(root / "notebooks" / (p.stem + ".ipynb")) for p in notebooks}
     items = "\n".join(f'<li><a href="notebooks/{e(n)}">{e(t)}</a></li>' for n, t in titles.items())
@@ -117,7 +123,7 @@ def index_html(root: Path, man: dict) -> str:
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>One article, two wars: data, maps and charts</title>
+<title>{e(title)}: data, maps and charts</title>
 <style>
 body {{ font-family: "DejaVu Sans", "Liberation Sans", sans-serif; max-width: 70rem; margin: 2rem auto;
   padding: 0 1rem; color: #222; }}
@@ -125,7 +131,7 @@ figure {{ margin: 2rem 0; padding-bottom: 1rem; border-bottom: 1px solid #ddd; }
 .cap {{ font-size: 1rem; }} .src, .nb, .dl {{ font-size: .85rem; color: #555; }}
 </style></head>
 <body>
-<h1>One article, two wars: Mali 2021 and NATO in Iraq 2020</h1>
+<h1>{e(title)}</h1>
 <p>Built from commit <code>{e(man["commit"])}</code>. Every figure comes in PNG, SVG (text editable) and PDF (fonts
 embedded), a plain variant without title and source (they are in the caption), and PNGs at 300 dpi for a column
 (8.5 cm) or a page (17 cm). The manifest <a href="figures.json">figures.json</a> lists every file with its checksum;
@@ -230,9 +236,9 @@ def publish(root: Path, made_by: dict[str, str], book: bool = True, built_from: 
         shutil.copyfile(review, data / review.name)
     man = manifest(root, made_by, built_from)
     from .facts.load import load_all
-    from .ledgerpage import claims_page, figures_naming, ledger_title
+    from .ledgerpage import claims_page, figures_naming
 
-    ledger = claims_page(load_all(root), figures_naming(reports / "figures"), ledger_title(root), root)
+    ledger = claims_page(load_all(root), figures_naming(reports / "figures"), collection_title(root), root)
     targets = {"json": reports / "figures.json", "html": reports / "index.html", "claims": reports / "claims.html"}
     if book or not (reports / "figure-book.pdf").is_file():
         targets["pdf"] = reports / "figure-book.pdf"

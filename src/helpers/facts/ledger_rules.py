@@ -16,7 +16,7 @@ import re
 
 import pandas as pd
 
-from .rules import _ANY_DATE, Context
+from .rules import ANY_DATE, Context
 from .text import normalise
 
 
@@ -146,7 +146,7 @@ def rule_in_sentences(df: pd.DataFrame, ctx: Context):
 
 def _bounds(written: str | None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """The first and last day a date written at its precision (YYYY, YYYY-MM or YYYY-MM-DD) can mean."""
-    if not isinstance(written, str) or not _ANY_DATE.match(written):
+    if not isinstance(written, str) or not ANY_DATE.match(written):
         return None
     parts = [int(x) for x in written.split("-")]
     if len(parts) == 1:

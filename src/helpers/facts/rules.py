@@ -30,7 +30,7 @@ from .text import SpliceError, find_splice, normalise
 _DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _YEAR = re.compile(r"^(\d{4})$")
-_ANY_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+ANY_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def is_int(v: object) -> bool:
@@ -70,7 +70,7 @@ Rule = Callable[[pd.DataFrame, Context], Iterable[tuple[str, str, pd.Series]]]
 
 
 def _valid_written_date(value: str | None, precision: str | None) -> bool:
-    if value is None or precision not in {"1", "2", "3", "4"} or not _ANY_DATE.match(value):
+    if value is None or precision not in {"1", "2", "3", "4"} or not ANY_DATE.match(value):
         return True  # a missing or malformed value, or a bad precision, is reported by the column checks
     m = {"1": _DAY, "2": _DAY, "3": _MONTH, "4": _YEAR}[precision].match(value)
     if not m:
