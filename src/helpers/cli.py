@@ -26,11 +26,10 @@ def _validate(args: argparse.Namespace) -> int:
 def _gazetteer(args: argparse.Namespace) -> int:
     from .facts.gazetteer import search
 
-    hits = search(args.name, args.country)
+    country = args.country.upper() if args.country else None  # 'ml' and 'ML' are the same country
+    hits = search(args.name, country)
     if not hits:
-        print(
-            f"no GeoNames cities500 entry named {args.name!r}" + (f" in {args.country}" if args.country else ""), file=sys.stderr
-        )
+        print(f"no GeoNames cities500 entry named {args.name!r}" + (f" in {country}" if country else ""), file=sys.stderr)
         return 1
     print("geonameid,name,country_code,latitude,longitude,population")
     for c in hits[: args.limit]:
@@ -60,10 +59,19 @@ def _gitfilter(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_doc() -> str:
-    from .build import run
+BUILD_DESCRIPTION = """Execute the notebooks in notebooks/ and publish what they make to reports/.
 
-    return run.__doc__
+Each notebook runs top to bottom in a fresh kernel, two at a time on a two-core machine. A notebook whose code,
+declared tables, seeds and imported helpers modules are unchanged since the last build is skipped; one whose markdown
+alone changed gets its page refreshed without a kernel. A notebook's figures, executed copy and HTML page are
+published only if it ran without error, so a failing notebook keeps its previous outputs. Then reports/index.html,
+reports/claims.html, reports/figures.json and reports/figure-book.pdf are written.
+
+Examples:
+  python -m helpers build              build what changed
+  python -m helpers build --force      run every notebook again
+  python -m helpers build --only 07    run notebook 07 only (a number picks notebooks by number, a word by name)
+"""
 
 
 def add_build_arguments(p: argparse.ArgumentParser) -> None:
@@ -89,7 +97,9 @@ def parser() -> argparse.ArgumentParser:
         description="Validate every table in data/ against data/datapackage.json and the seed texts. "
         "Each problem names the file, row, line, column, the bad value and what was expected.",
     )
-    v.add_argument("--fast", action="store_true", help="skip the gazetteer comparison (GeoNames / Natural Earth, about 2 s)")
+    v.add_argument("--fast", action="store_true",
+                   help="skip the gazetteer check (stored coordinates against GeoNames and Natural Earth, about 1 s); "
+                        "everything else is checked")  # fmt: skip
     v.set_defaults(func=_validate)
     g = sub.add_parser(
         "gazetteer",
@@ -97,7 +107,7 @@ def parser() -> argparse.ArgumentParser:
         description="Print GeoNames cities500 entries whose name or alternate name matches, largest first.",
     )
     g.add_argument("name")
-    g.add_argument("--country", help="ISO 3166-1 alpha-2 code, e.g. ML")
+    g.add_argument("--country", help="ISO 3166-1 alpha-2 code, e.g. ML (any case)")
     g.add_argument("--limit", type=int, default=5)
     g.set_defaults(func=_gazetteer)
     gf = sub.add_parser(
@@ -111,7 +121,7 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser(
         "build",
         help="execute every notebook and export every figure (skips unchanged ones)",
-        description=build_doc(),
+        description=BUILD_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_build_arguments(b)

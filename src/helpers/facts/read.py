@@ -68,6 +68,11 @@ def read_raw(root: Path, resource: dict) -> tuple[RawTable | None, list[Problem]
         return None, [Problem(shown, "a header row")]
     except csv.Error as err:
         return None, [Problem(shown, f"valid CSV ({err})", line=1)]
+    for sep, name in ((";", "semicolons (;)"), ("\t", "tabs")):
+        if len(header) == 1 and sep in header[0]:
+            return None, [Problem(shown, f"cells separated by commas; the header is one cell with {name} in it, so the file "
+                                  f"was probably saved with {name} between columns (a spreadsheet's regional setting): "
+                                  "save it again as CSV with commas, UTF-8", line=1, value=header[0][:60])]  # fmt: skip
     seen: set[str] = set()
     dupes = [h for h in header if h in seen or seen.add(h)]
     if dupes:
@@ -88,8 +93,11 @@ def read_raw(root: Path, resource: dict) -> tuple[RawTable | None, list[Problem]
         if rec and any(cell.strip() for cell in rec):
             n += 1  # every data row counts, a refused one too, so later rows keep their true numbers
             if len(rec) != len(header):
+                why = ("; probably a comma inside a field that is not in double quotes: put that field in double quotes"
+                       if len(rec) > len(header) else "; probably a cell left out, or a line break inside a field that is "
+                       "not in double quotes")  # fmt: skip
                 problems.append(
-                    Problem(shown, f"{len(header)} cells, as in the header", row=n, line=start, value=f"{len(rec)} cells")
+                    Problem(shown, f"{len(header)} cells, as in the header{why}", row=n, line=start, value=f"{len(rec)} cells")
                 )
             else:
                 rows.append([cell if cell != "" else None for cell in rec])

@@ -1,0 +1,53 @@
+"""The command line as a user meets it: help that reads, --only by number, country codes in any case, and messages
+for the commonest spreadsheet mistakes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from helpers.build.run import _picks
+from helpers.facts import validate
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "helpers", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_only_a_number_picks_that_notebook_and_no_other():
+    assert _picks("3", "03_casualties.ipynb") and _picks("03", "03_casualties.ipynb")
+    assert not _picks("3", "13_plan_scorecard.ipynb"), "'--only 3' must not run notebook 13"
+    assert _picks("map", "07_map_mali.ipynb") and not _picks("map", "10_claims_ledger.ipynb")
+
+
+def test_build_help_reads_as_help_not_as_a_docstring():
+    out = _cli("build", "--help").stdout
+    assert "Examples:" in out and "--only 07" in out
+    assert "``" not in out and ":func:" not in out, "no reStructuredText markup in the help"
+
+
+def test_validate_help_documents_fast():
+    out = _cli("validate", "--help").stdout
+    assert "--fast" in out and "gazetteer" in out
+
+
+def test_gazetteer_country_codes_in_any_case():
+    lower, upper = _cli("gazetteer", "Gao", "--country", "ml"), _cli("gazetteer", "Gao", "--country", "ML")
+    assert lower.returncode == 0, lower.stderr
+    assert lower.stdout == upper.stdout and ",Gao,ML," in lower.stdout
+
+
+def test_a_file_saved_with_semicolons_gets_one_error_that_says_so(scratch):
+    path = scratch.root / "data" / "troops.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(",", ";"), encoding="utf-8")
+    problems = [str(p) for p in validate(scratch.root, check_gazetteer=False) if p.file == "data/troops.csv"]
+    assert len(problems) == 1 and "semicolons" in problems[0] and "save it again as CSV with commas" in problems[0]
+
+
+def test_a_comma_inside_an_unquoted_field_says_what_probably_happened(scratch):
+    path = scratch.root / "data" / "troops.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[1] = lines[1].replace("French forces (Operation Barkhane)", "French forces, Operation Barkhane", 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    problems = [str(p) for p in validate(scratch.root, check_gazetteer=False) if p.file == "data/troops.csv"]
+    assert any("row 1" in p and "comma inside a field that is not in double quotes" in p for p in problems), problems
