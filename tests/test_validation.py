@@ -327,3 +327,19 @@ def test_re_pointing_a_story_parts_parent_leaves_no_quote_unchecked(scratch):
     _one(problems, "data/sources.csv", f"row {row}", "'parent_id'", "seed_file")
     # every NATO row now has no text to be checked against: each is refused, none passes unchecked
     _one(problems, "data/events.csv", "ev_ministers_decide", "'quote'")
+
+
+def test_validating_another_copy_reads_that_copys_seed(tmp_path):
+    """validate(root) checks quotes against the seeds under root, not this project's (no project-root setting)."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    assert "HELPERS_PROJECT_ROOT" not in os.environ
+    for sub in ("data", "seeds"):
+        shutil.copytree(root / sub, tmp_path / sub)
+    seed = next((tmp_path / "seeds").glob("*.txt"))
+    seed.write_text(seed.read_text(encoding="utf-8").replace("barrage of Kalashnikovs", "burst of rifle fire"), encoding="utf-8")
+    problems = [str(p) for p in validate(tmp_path, check_gazetteer=False)]
+    assert any("cl_blasco_kalashnikov_barrage" in p and "'quote'" in p for p in problems), problems
