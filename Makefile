@@ -46,11 +46,16 @@ report: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(ARGS)
 
-# the project's own settings (lab/settings: no news pop-up) and workspace (.lab-workspaces), not ~/.jupyter
+# The project's settings (lab/settings, tracked: no news pop-up) are copied once into .lab-settings (ignored), so a
+# setting changed in JupyterLab is the reader's own and never shows in git; the workspace is .lab-workspaces. Lab opens
+# on notebooks/ with the whole project (data/ included) in its file browser. lab/ is the config dir, so the server
+# reads lab/jupyter_server_config.py once (passed with --config, the server and the Lab extension each loaded it).
 lab: $(STAMP)
-	JUPYTERLAB_SETTINGS_DIR=$(CURDIR)/lab/settings JUPYTERLAB_WORKSPACES_DIR=$(CURDIR)/.lab-workspaces \
-	  $(BIN)/jupyter lab --config=lab/jupyter_server_config.py --no-browser --ServerApp.ip=127.0.0.1 \
-	  --LabApp.news_url=None $(ROOT_FLAG) notebooks
+	@mkdir -p .lab-settings && cp -rn lab/settings/. .lab-settings/
+	@echo "JupyterLab on 127.0.0.1 (open the URL it prints below); stop it with Ctrl+C, then y (or Ctrl+C twice)."
+	JUPYTER_CONFIG_DIR=$(CURDIR)/lab JUPYTERLAB_SETTINGS_DIR=$(CURDIR)/.lab-settings \
+	  JUPYTERLAB_WORKSPACES_DIR=$(CURDIR)/.lab-workspaces $(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 \
+	  --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks --LabApp.news_url=None $(ROOT_FLAG)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

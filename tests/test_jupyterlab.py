@@ -203,6 +203,8 @@ def test_saving_an_executed_notebook_from_jupyter_keeps_git_clean(tmp_path):
         for n, cell in enumerate(c for c in nb["cells"] if c["cell_type"] == "code"):
             cell["execution_count"] = n + 1
             cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["an output\n"]}]
+            # what JupyterLab writes when a reader folds or scrolls an output
+            cell["metadata"] |= {"collapsed": True, "scrolled": True, "execution": {"iopub.status.busy": "2026-11-30"}}
         body = json.dumps({"type": "notebook", "format": "json", "content": nb}).encode()
         req = urllib.request.Request(f"{base}/api/contents/{name}", data=body, method="PUT",
                                      headers={"Authorization": f"token {token}", "Content-Type": "application/json"})  # fmt: skip

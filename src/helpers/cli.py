@@ -37,9 +37,6 @@ def _gazetteer(args: argparse.Namespace) -> int:
     return 0
 
 
-STRIP = ["--keep-id", "--extra-keys", "metadata.language_info"]
-
-
 def _gitfilter(args: argparse.Namespace) -> int:
     """Install nbstripout as this repository's git filter for notebooks (JupyterLab saves outputs; git sees none)."""
     import subprocess
@@ -53,7 +50,9 @@ def _gitfilter(args: argparse.Namespace) -> int:
         return 0
     subprocess.run([sys.executable, "-m", "helpers.nbclean", "--install"], cwd=root, check=True)
     # the same settings as helpers.labhook; helpers.nbclean is nbstripout without a slow optional import
-    clean = " ".join([f'"{sys.executable}"', "-m", "helpers.nbclean", *STRIP])
+    from .nbclean import FILTER_ARGS
+
+    clean = " ".join([f'"{sys.executable}"', "-m", "helpers.nbclean", *(f'"{a}"' if " " in a else a for a in FILTER_ARGS)])
     subprocess.run(["git", "config", "filter.nbstripout.clean", clean], cwd=root, check=True)
     print(f"git filter installed in {root}: notebooks are stripped of outputs when git reads them")
     return 0

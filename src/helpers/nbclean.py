@@ -9,6 +9,32 @@ nbstripout. ``python -m helpers gitfilter`` installs it.
 
 import sys
 
+# What a committed notebook leaves out, one definition for the git filter and JupyterLab's save hook: outputs and
+# execution counts, Python's language_info, and the metadata keys nbstripout's command line strips by default
+# (collapsed and scrolled outputs among them, which JupyterLab writes when a reader folds an output). nbstripout's
+# Python function strips only what it is given, so the defaults of its command line are named here; a test saves a
+# notebook carrying every key through a Jupyter server and checks git sees the committed file.
+NBSTRIPOUT_DEFAULT_KEYS = (
+    "metadata.signature",
+    "metadata.widgets",
+    "cell.metadata.collapsed",
+    "cell.metadata.ExecuteTime",
+    "cell.metadata.execution",
+    "cell.metadata.heading_collapsed",
+    "cell.metadata.hidden",
+    "cell.metadata.scrolled",
+)
+EXTRA_KEYS = ("metadata.language_info",)
+FILTER_ARGS = ["--keep-id", "--extra-keys", " ".join(EXTRA_KEYS)]  # the git filter: nbstripout adds its defaults
+
+
+def strip(nb):
+    """A notebook node stripped as the git filter strips it (for the save hook)."""
+    from nbstripout import strip_output
+
+    return strip_output(nb, keep_output=False, keep_count=False, keep_id=True,
+                        extra_keys=[*NBSTRIPOUT_DEFAULT_KEYS, *EXTRA_KEYS])  # fmt: skip
+
 
 def skip_iri_check() -> None:
     """Block the optional ``rfc3987_syntax`` import (see above) in this process, if jsonschema is not loaded yet."""
