@@ -52,7 +52,7 @@ def built(tmp_path_factory) -> Path:
     import io
     import os
 
-    from helpers.build import build
+    from helpers.builder import build
 
     root = tmp_path_factory.mktemp("project")
     for sub in ("data", "seeds", "notebooks"):

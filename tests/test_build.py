@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.build import build, declared_reads, notebooks
+from helpers.builder import build, declared_reads, notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 

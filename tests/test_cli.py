@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from helpers.build.run import _picks
+from helpers.builder.run import _picks
 from helpers.facts import validate
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.build import build
+from helpers.builder import build
 
 CHARTS = (
     "french_drawdown",

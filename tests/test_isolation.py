@@ -12,8 +12,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.build import build, notebooks
-from helpers.build.hashing import imported_modules
+from helpers.builder import build, notebooks
+from helpers.builder.hashing import imported_modules
 
 
 def _notebook(path: Path, *cells: str) -> None:
@@ -94,7 +94,7 @@ def test_a_warm_build_writes_exactly_what_a_cold_build_writes(built, tmp_path, m
 def test_a_kernel_server_that_fails_costs_speed_not_notebooks(project, tmp_path, how):
     """If the kernel server is gone (killed) or cannot fork a kernel (its socket gone while it still runs), the next
     kernel starts the plain way and works."""
-    from helpers.build.pool import KernelPool
+    from helpers.builder.pool import KernelPool
 
     nb = project / "notebooks" / "01_source_and_facts.ipynb"
     staging = tmp_path / "staging"

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.build import notebooks
+from helpers.builder import notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")

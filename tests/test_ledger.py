@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers.agreement import cohen_kappa, raw_agreement
-from helpers.build import build
+from helpers.builder import build
 from helpers.facts import validate
 from helpers.facts.text import normalise
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.build import notebooks
+from helpers.builder import notebooks
 from helpers.facts.read import datapackage
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 
-from helpers.build import build
+from helpers.builder import build
 from helpers.facts import validate
 
 ROOT = Path(__file__).resolve().parents[1]

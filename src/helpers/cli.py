@@ -74,13 +74,13 @@ Examples:
 
 
 def add_build_arguments(p: argparse.ArgumentParser) -> None:
-    from .build import add_arguments
+    from .builder import add_arguments
 
     add_arguments(p)
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import main
+    from .builder import main
 
     return main(args)
 
@@ -125,7 +125,7 @@ def parser() -> argparse.ArgumentParser:
     )
     add_build_arguments(b)
     b.set_defaults(func=_build)
-    from .build import bench, scale
+    from .measure import bench, scale
 
     bn = sub.add_parser(
         "bench",

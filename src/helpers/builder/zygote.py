@@ -19,7 +19,7 @@ thread it has is OpenBLAS's worker (numpy starts it on import), which OpenBLAS s
 (``pthread_atfork``). A kernel forked here must behave as one started cold: ``tests/test_isolation.py`` checks that a
 warm build's figures and outputs equal a cold build's, byte for byte.
 
-Run as ``python -m helpers.build.zygote SOCKET``; it prints ``ready`` once it accepts requests.
+Run as ``python -m helpers.builder.zygote SOCKET``; it prints ``ready`` once it accepts requests.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 from .. import paths
-from .run import notebooks
+from ..builder.run import notebooks
 
 TARGETS = {
     "full_vs_nbconvert": 0.30,  # ratio

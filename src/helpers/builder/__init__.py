@@ -1,6 +1,7 @@
 """The build: execute every notebook in a fresh kernel, export its figures, skip what has not changed.
 
-``run`` does the work, ``hashing`` decides what changed, ``bench`` times it. Names are imported lazily, so that
+``run`` does the work, ``hashing`` decides what changed, ``pool`` and ``zygote`` start the kernels (``helpers.measure``
+times it). Names are imported lazily, so that
 a kernel can load ``helpers.readlog`` without the Jupyter stack.
 """
 
@@ -25,4 +26,4 @@ __all__ = list(_LAZY)
 def __getattr__(name: str):
     if name in _LAZY:
         return getattr(import_module(f".{_LAZY[name]}", __name__), name)
-    raise AttributeError(f"module 'helpers.build' has no attribute {name!r}")
+    raise AttributeError(f"module 'helpers.builder' has no attribute {name!r}")

@@ -53,7 +53,7 @@ class Zygote:
         env.setdefault("MPLBACKEND", INLINE_BACKEND)
         # debugpy (imported ahead for the kernels' debugger) warns about frozen modules on import unless told not to
         env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-        self.proc = subprocess.Popen([sys.executable, "-m", "helpers.build.zygote", self.socket], cwd=root, env=env,
+        self.proc = subprocess.Popen([sys.executable, "-m", "helpers.builder.zygote", self.socket], cwd=root, env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)  # fmt: skip
         self._ready = threading.Event()
         self.ok = self._said = False

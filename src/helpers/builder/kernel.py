@@ -21,7 +21,7 @@ import sys
 
 PRELOAD_ENV = "HELPERS_PRELOAD"
 # The line the kernel runs first (``IPKernelApp.exec_lines``): an expression with no name bound and no value.
-STARTUP = "__import__('helpers.build.kernel', fromlist=['_']).prepare()"
+STARTUP = "__import__('helpers.builder.kernel', fromlist=['_']).prepare()"
 
 
 def _import(name: str) -> None:
