@@ -120,3 +120,18 @@ def test_a_kernel_server_that_fails_costs_speed_not_notebooks(project, tmp_path,
             pool.give_back(warm)
     finally:
         pool.close()
+
+
+def test_the_kernel_server_has_one_thread_when_it_forks(tmp_path):
+    """With everything the notebooks import loaded, the server (started as the pool starts it) has one thread, so a
+    fork copies a whole process; a server with more would refuse to fork."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import numpy, pandas, matplotlib, geopandas\n"
+            "from helpers.builder.zygote import thread_count\n"
+            "print(thread_count())\n")  # fmt: skip
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert int(done.stdout.strip().splitlines()[-1]) == 1, done.stdout

@@ -53,6 +53,8 @@ class Zygote:
         env.setdefault("MPLBACKEND", INLINE_BACKEND)
         # debugpy (imported ahead for the kernels' debugger) warns about frozen modules on import unless told not to
         env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+        # the server forks: it must have one thread, so numpy's OpenBLAS starts no worker (see zygote)
+        env["OPENBLAS_NUM_THREADS"] = "1"
         self.proc = subprocess.Popen([sys.executable, "-m", "helpers.builder.zygote", self.socket], cwd=root, env=env,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)  # fmt: skip
         self._ready = threading.Event()

@@ -14,10 +14,12 @@ server for a kernel, forwards signals to it and exits with its exit code. If the
 closes and the server kills its kernel; if the build dies, the server's stdin closes and it kills every kernel and
 exits; a kernel whose server died exits too (ipykernel's parent poller).
 
-Forking a process that has threads copies only the forking thread. This server starts none of its own; the one other
-thread it has is OpenBLAS's worker (numpy starts it on import), which OpenBLAS shuts down and restarts around a fork
-(``pthread_atfork``). A kernel forked here must behave as one started cold: ``tests/test_isolation.py`` checks that a
-warm build's figures and outputs equal a cold build's, byte for byte.
+Forking a process that has threads copies only the forking thread, and the child can deadlock on a lock another thread
+held (Python 3.12 and later warn about it). This server starts no thread of its own, and OpenBLAS, which numpy loads,
+is told to start none either (``OPENBLAS_NUM_THREADS=1``, set by the pool for this process only). Before each fork the
+server counts its threads (``/proc/self/task``); with more than one it forks nothing and the kernel starts the plain
+way. A kernel forked here must behave as one started cold: ``tests/test_isolation.py`` checks that a warm build's
+figures and outputs equal a cold build's, byte for byte.
 
 Run as ``python -m helpers.builder.zygote SOCKET``; it prints ``ready`` once it accepts requests.
 """
@@ -51,6 +53,16 @@ def _read_request(conn: socket.socket) -> dict | None:
         data += chunk
     conn.settimeout(None)
     return json.loads(data)
+
+
+def thread_count() -> int:
+    """This process's threads, as the kernel counts them (native ones, OpenBLAS's included)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:  # no /proc: Python's own threads are all that can be seen
+        import threading
+
+        return threading.active_count()
 
 
 def _become_kernel(req: dict, server_pid: int) -> None:
@@ -120,6 +132,10 @@ def serve(path: str) -> None:
                 except (OSError, ValueError):
                     req = None
                 if req is None:
+                    conn.close()
+                elif (threads := thread_count()) > 1:  # never fork a process with more than one thread
+                    print(f"kernel server: {threads} threads, so no fork: the kernel starts the plain way", file=sys.stderr,
+                          flush=True)  # fmt: skip
                     conn.close()
                 else:
                     req["server_cwd"] = server_cwd
