@@ -80,3 +80,31 @@ def project(built, tmp_path, monkeypatch) -> Path:
     shutil.copytree(built, copy, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     monkeypatch.setenv("HELPERS_PROJECT_ROOT", str(copy))
     return copy
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]  # fmt: skip
+
+
+@pytest.fixture
+def offline_page():
+    """A page in headless Chromium that may load files only: any request that would leave the machine is refused and
+    recorded, and the test fails on it at the end. Without chromium the test is skipped, or fails when CI=true."""
+    import os
+
+    if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} not found (CI=true: a missing browser is a failure)")
+        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://")
+                   else (outside.append(route.request.url), route.abort()))  # fmt: skip
+        yield page
+        browser.close()
+    assert not outside, f"requests left the machine: {outside[:5]}"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -17,9 +16,6 @@ from helpers.facts import validate
 from helpers.facts.text import normalise
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run"]  # fmt: skip
 
 
 def _rows(root: Path, table: str) -> list[dict]:
@@ -229,37 +225,24 @@ def test_every_claimreview_points_to_a_section_of_the_claims_page(built):
         assert f'id="{p["id"]}"' in page
 
 
-def test_the_claims_page_opens_offline_and_filters_and_searches(built):
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} not found (CI=true: a missing browser is a failure)")
-        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
+def test_the_claims_page_opens_offline_and_filters_and_searches(built, offline_page):
+    page = offline_page
     claims, plans = _rows(built, "claims"), _rows(built, "plans")
     total = len(claims) + len(plans)
     contradicted = sum(c["verdict"] == "contradicted" for c in claims)
-    outside: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        page = browser.new_page()
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://")
-                   else (outside.append(route.request.url), route.abort()))  # fmt: skip
-        page.goto((built / "reports" / "claims.html").resolve().as_uri() + "#cl_q_iraq_forefront", wait_until="load")
-        ids = page.evaluate("() => [...document.querySelectorAll('section.item')].map(s => s.id)")
-        assert ids == [c["id"] for c in claims] + [p["id"] for p in plans]
-        assert page.locator("#shown").inner_text() == f"{total} of {total} shown"
-        target = page.locator("#cl_q_iraq_forefront")
-        assert "record was not read whole" in target.inner_text() and target.is_visible()
-        page.select_option("#verdict", "contradicted")
-        assert page.locator("#shown").inner_text() == f"{contradicted} of {total} shown"
-        page.select_option("#verdict", "")
-        page.select_option("#story", "nato")
-        nato = sum(r["story"] == "nato" for r in claims + plans)
-        assert page.locator("#shown").inner_text() == f"{nato} of {total} shown"
-        page.select_option("#story", "")
-        page.fill("#q", "Kalashnikov sniper")
-        visible = page.evaluate("() => [...document.querySelectorAll('section.item')].filter(s => !s.hidden).map(s => s.id)")
-        assert visible == ["cl_blasco_kalashnikov_barrage"], visible
-        browser.close()
-    assert not outside, f"requests left the machine: {outside[:5]}"
+    page.goto((built / "reports" / "claims.html").resolve().as_uri() + "#cl_q_iraq_forefront", wait_until="load")
+    ids = page.evaluate("() => [...document.querySelectorAll('section.item')].map(s => s.id)")
+    assert ids == [c["id"] for c in claims] + [p["id"] for p in plans]
+    assert page.locator("#shown").inner_text() == f"{total} of {total} shown"
+    target = page.locator("#cl_q_iraq_forefront")
+    assert "record was not read whole" in target.inner_text() and target.is_visible()
+    page.select_option("#verdict", "contradicted")
+    assert page.locator("#shown").inner_text() == f"{contradicted} of {total} shown"
+    page.select_option("#verdict", "")
+    page.select_option("#story", "nato")
+    nato = sum(r["story"] == "nato" for r in claims + plans)
+    assert page.locator("#shown").inner_text() == f"{nato} of {total} shown"
+    page.select_option("#story", "")
+    page.fill("#q", "Kalashnikov sniper")
+    visible = page.evaluate("() => [...document.querySelectorAll('section.item')].filter(s => !s.hidden).map(s => s.id)")
+    assert visible == ["cl_blasco_kalashnikov_barrage"], visible

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-import pytest
 from PIL import Image
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run"]  # fmt: skip
 
 
 def _manifest(built: Path) -> dict:
@@ -60,45 +54,32 @@ def test_the_figure_book_holds_every_figure(built):
     assert pages == len(_manifest(built)["figures"])
 
 
-def test_the_index_opens_offline_in_chromium_with_every_image_and_link_working(built):
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} not found (CI=true: a missing browser is a failure)")
-        pytest.skip(f"{CHROMIUM} not found: install Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
+def test_the_index_opens_offline_in_chromium_with_every_image_and_link_working(built, offline_page):
+    page = offline_page
     reports = (built / "reports").resolve()
-    outside: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        page = browser.new_page()
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file://")
-                   else (outside.append(route.request.url), route.abort()))  # fmt: skip
-        page.goto((reports / "index.html").as_uri(), wait_until="load")
-        assert page.title() and page.title() != "Notebook"
-        page.evaluate("() => Promise.all([...document.images].map(i => { i.loading = 'eager'; return i.decode(); }))")
-        images = page.evaluate("() => [...document.images].map(i => [i.getAttribute('src'), i.naturalWidth, i.alt])")
-        assert len(images) == len(_manifest(built)["figures"])
-        for src, width, alt in images:
-            assert width > 0, f"{src} did not decode"
-            assert alt and len(alt) > 20, f"{src} has no real alt text"
-        links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
-        pages = []
-        for href in links:
-            url = urlparse(href)
-            assert url.scheme == "file", f"the index links off the machine: {href}"
-            target = Path(unquote(url.path))
-            assert target.is_file(), f"broken link: {href}"
-            if target.suffix == ".html":
-                pages.append(target)
-        assert len(pages) >= 10, "every notebook's page is linked"
-        for target in sorted(set(pages)):
-            page.goto(target.as_uri(), wait_until="load")
-            assert page.title() and page.title() != "Notebook", f"{target.name} has no real title"
-            broken = page.evaluate("() => [...document.images].filter(i => i.complete && i.naturalWidth === 0).length")
-            assert broken == 0, f"{target.name}: an image did not decode"
-        browser.close()
-    assert not outside, f"requests left the machine: {outside[:5]}"
+    page.goto((reports / "index.html").as_uri(), wait_until="load")
+    assert page.title() and page.title() != "Notebook"
+    page.evaluate("() => Promise.all([...document.images].map(i => { i.loading = 'eager'; return i.decode(); }))")
+    images = page.evaluate("() => [...document.images].map(i => [i.getAttribute('src'), i.naturalWidth, i.alt])")
+    assert len(images) == len(_manifest(built)["figures"])
+    for src, width, alt in images:
+        assert width > 0, f"{src} did not decode"
+        assert alt and len(alt) > 20, f"{src} has no real alt text"
+    links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+    pages = []
+    for href in links:
+        url = urlparse(href)
+        assert url.scheme == "file", f"the index links off the machine: {href}"
+        target = Path(unquote(url.path))
+        assert target.is_file(), f"broken link: {href}"
+        if target.suffix == ".html":
+            pages.append(target)
+    assert len(pages) >= 10, "every notebook's page is linked"
+    for target in sorted(set(pages)):
+        page.goto(target.as_uri(), wait_until="load")
+        assert page.title() and page.title() != "Notebook", f"{target.name} has no real title"
+        broken = page.evaluate("() => [...document.images].filter(i => i.complete && i.naturalWidth === 0).length")
+        assert broken == 0, f"{target.name}: an image did not decode"
 
 
 def test_every_claimreview_has_the_properties_the_guidelines_require(built):
