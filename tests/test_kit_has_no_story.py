@@ -41,14 +41,15 @@ def _story_literals(path: Path, ids: set[str], titles: set[str]) -> list[str]:
     """String constants of a module that name the story: a row id or story code as the whole string, a row id
     (an id with '_' or a digit, which no English word is) anywhere inside a string, or a story's or the collection's
     title anywhere inside one, docstrings included."""
-    coded = {i for i in ids if re.search(r"[_0-9]", i)}
+    coded = sorted((i for i in ids if re.search(r"[_0-9]", i)), key=len, reverse=True)
+    any_id = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(map(re.escape, coded)) + r")(?![A-Za-z0-9_])")
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
             continue
         text = node.value
         hits = [text] if text in ids else []
-        hits += [i for i in coded if re.search(rf"(?<![A-Za-z0-9_]){re.escape(i)}(?![A-Za-z0-9_])", text)]
+        hits += any_id.findall(text)
         hits += [t for t in titles if t in text]
         found += [f"{path.relative_to(ROOT)}:{node.lineno}: {h!r}" for h in hits]
     return found
