@@ -246,3 +246,21 @@ def test_the_claims_page_opens_offline_and_filters_and_searches(built, offline_p
     page.fill("#q", "Kalashnikov sniper")
     visible = page.evaluate("() => [...document.querySelectorAll('section.item')].filter(s => !s.hidden).map(s => s.id)")
     assert visible == ["cl_blasco_kalashnikov_barrage"], visible
+
+
+def test_the_claims_page_is_redrawn_when_the_ledger_changes_and_only_then(project):
+    reports = project / "reports"
+    before = (reports / "claims.html").read_bytes()
+    nb = project / "notebooks" / "03_casualties.ipynb"
+    raw = json.loads(nb.read_text(encoding="utf-8"))
+    raw["cells"][0]["source"] = ["".join(raw["cells"][0]["source"]) + "\n\nA markdown-only edit."]
+    nb.write_text(json.dumps(raw, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    build(root=project, out=io.StringIO())
+    assert (reports / "claims.html").read_bytes() == before, "a markdown-only edit leaves the claims page alone"
+    path = project / "data" / "claims.csv"
+    text = path.read_text(encoding="utf-8")
+    assert "Jordan is not a member of the Alliance" in text
+    path.write_text(text.replace("Jordan is not a member of the Alliance", "Jordan is not one of the Alliance's members"),
+                    encoding="utf-8")  # fmt: skip
+    build(root=project, out=io.StringIO())
+    assert "Jordan is not one of the Alliance&#x27;s members" in (reports / "claims.html").read_text(encoding="utf-8")

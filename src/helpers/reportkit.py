@@ -152,6 +152,22 @@ with its verdict, the evidence and a second reading.</p>
 """
 
 
+CLAIMS_KEY = ".claims-page.key"  # in reports/: what the claims page was last drawn from
+
+
+def _claims_key(root: Path) -> str:
+    """What reports/claims.html shows depends on: the tables and schema, the seeds, the figures' data (which names the
+    rows each figure uses) and the code that draws it."""
+    h = hashlib.sha256()
+    files = sorted((root / "data").glob("*")) + sorted((root / "seeds").glob("*"))
+    files += sorted((root / "reports" / "figures").glob("*.csv"))
+    files += [Path(__file__).with_name(n) for n in ("ledgerpage.py", "verdicts.py", "reportkit.py")]
+    for f in files:
+        if f.is_file():
+            h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 BOOK_PAGES = ".book-pages"  # in reports/: one PDF per figure page, named by what it is drawn from
 
 
@@ -235,17 +251,24 @@ def publish(root: Path, made_by: dict[str, str], book: bool = True, built_from: 
     if review.is_file():
         shutil.copyfile(review, data / review.name)
     man = manifest(root, made_by, built_from)
-    from .facts.load import load_all
-    from .ledgerpage import claims_page, figures_naming
-
-    ledger = claims_page(load_all(root), figures_naming(reports / "figures"), collection_title(root), root)
-    targets = {"json": reports / "figures.json", "html": reports / "index.html", "claims": reports / "claims.html"}
+    targets = {"json": reports / "figures.json", "html": reports / "index.html"}
+    key = _claims_key(root)
+    last = reports / CLAIMS_KEY
+    drawn = last.read_text(encoding="utf-8").strip() if last.is_file() and (reports / "claims.html").is_file() else ""
+    if drawn != key:
+        targets |= {"claims": reports / "claims.html", "claims_key": reports / CLAIMS_KEY}
     if book or not (reports / "figure-book.pdf").is_file():
         targets["pdf"] = reports / "figure-book.pdf"
     with atomic_files(targets) as tmp:
         tmp["json"].write_text(json.dumps(man, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         tmp["html"].write_text(index_html(root, man), encoding="utf-8")
-        tmp["claims"].write_text(ledger, encoding="utf-8")
+        if "claims" in tmp:  # loading the tables validates them (about 2 s): only when what the page shows changed
+            from .facts.load import load_all
+            from .ledgerpage import claims_page, figures_naming
+
+            page = claims_page(load_all(root), figures_naming(reports / "figures"), collection_title(root), root)
+            tmp["claims"].write_text(page, encoding="utf-8")
+            tmp["claims_key"].write_text(key + "\n", encoding="utf-8")
         if "pdf" in tmp:
             figure_book(root, man, tmp["pdf"])
     return targets

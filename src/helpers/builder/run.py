@@ -286,6 +286,8 @@ def _run(root: Path, todo: list[Path], staging: Path, workers: int, timeout: int
             for p in todo:
                 record(Result(p.name, "failed", 0.0, "tables invalid"))
             return False
+        # validated: loading the tables again in this process (the claims page) need not repeat it while they hash the same
+        os.environ[paths.VALIDATED_ENV] = validated
         reports = root / "reports"
 
         def execute(p: Path) -> tuple[Result, object]:
