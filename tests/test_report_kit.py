@@ -106,3 +106,33 @@ def test_every_claimreview_has_the_properties_the_guidelines_require(built):
         assert r["url"] == f"claims.html#{claim['id']}", "each review points to its claim's section of the claims page"
         assert r["itemReviewed"]["@type"] == "Claim" and r["itemReviewed"]["appearance"]["url"].startswith("seeds/")
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["datePublished"])
+
+
+def test_the_index_opens_on_the_findings_and_shows_the_figures_in_reading_order(built):
+    import csv
+
+    page = (built / "reports" / "index.html").read_text(encoding="utf-8")
+    headings = re.findall(r"<h2>(.*?)</h2>", page)
+    assert headings[0] == "What the collection found", headings
+    with open(built / "data" / "claims.csv", encoding="utf-8", newline="") as fh:
+        contradicted = [r["id"] for r in csv.DictReader(fh) if r["verdict"] == "contradicted"]
+    findings = page.split("<h2>Notebooks</h2>")[0]
+    assert contradicted and all(f'href="claims.html#{i}"' in findings for i in contradicted)
+    with open(built / "data" / "plans.csv", encoding="utf-8", newline="") as fh:
+        assert all(f'href="claims.html#{r["id"]}"' in findings for r in csv.DictReader(fh))
+    notebooks = re.findall(r'<p class="nb">From <a href="notebooks/([^"]+)\.html"', page)
+    assert notebooks == sorted(notebooks) and len(notebooks) == len(_manifest(built)["figures"]), "reading order"
+    for f in _manifest(built)["figures"]:
+        assert f'<a href="{f["files"]["svg"]["path"]}"' in page, f"{f['name']}: the gallery opens the SVG"
+
+
+def test_every_notebook_page_links_back_to_the_index_and_on_to_its_neighbours(built):
+    pages = sorted((built / "reports" / "notebooks").glob("*.html"))
+    assert len(pages) >= 14
+    for i, p in enumerate(pages):
+        html = p.read_text(encoding="utf-8")
+        navs = re.findall(r'<nav class="collection"[^>]*>(.*?)</nav>', html, flags=re.S)
+        assert len(navs) == 1, f"{p.name}: {len(navs)} navigation bars"
+        assert 'href="../index.html"' in navs[0]
+        assert (i == 0) or f'href="{pages[i - 1].name}" rel="prev"' in navs[0], p.name
+        assert (i == len(pages) - 1) or f'href="{pages[i + 1].name}" rel="next"' in navs[0], p.name

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 import shutil
 import subprocess
 import textwrap
@@ -103,19 +104,53 @@ def collection_title(root: Path) -> str:
     return str(json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8")).get("title", root.name))
 
 
-def index_html(root: Path, man: dict) -> str:
+def findings_html(tables, label) -> str:
+    """What the collection found, from the ledger and the scorecard: each contradicted claim in one line, each plan and
+    what became of it. ``label`` names a verdict for a reader."""
+    e = html.escape
+    claims, plans = tables["claims"], tables["plans"]
+    bad = claims[claims["verdict"] == "contradicted"]
+    lines = "\n".join(f'<li><a href="claims.html#{e(str(r["id"]))}">“{e(str(r["quote"]))}”</a>: {e(str(r["reason"]))}</li>'
+                      for _, r in bad.iterrows())  # fmt: skip
+    fates = "\n".join(f'<li><a href="claims.html#{e(str(r["id"]))}">{e(str(r["plan"]))}</a>: '
+                       f"<strong>{e(label(str(r['verdict'])))}</strong> ({e(str(r['outcome_date']))}). {e(str(r['reason']))}</li>"
+                       for _, r in plans.iterrows())  # fmt: skip
+    counts = claims["verdict"].astype(str).value_counts()
+    summary = ", ".join(f"{n} {e(str(v).replace('_', ' '))}" for v, n in counts.items() if n)
+    return f"""<h2>What the collection found</h2>
+<p>The article makes {len(claims)} checkable statements ({summary}); each is in <a href="claims.html">the claims
+ledger</a> with its evidence and a second reading. The record contradicts {len(bad)} of them:</p>
+<ul class="findings">
+{lines}
+</ul>
+<p>It reports {len(plans)} plans and forecasts; what became of them:</p>
+<ul class="findings">
+{fates}
+</ul>"""
+
+
+def _reading_order(man: dict) -> list[dict]:
+    """The figures in the order a reader meets them: by notebook, then as the manifest lists them."""
+    return sorted(man["figures"], key=lambda f: (f.get("notebook") or "~", f["name"]))
+
+
+def index_html(root: Path, man: dict, findings: str = "") -> str:
     e = html.escape
     title = collection_title(root)
     notebooks = sorted((root / "reports" / "notebooks").glob("*.html"))
     titles = {p.name: _notebook_title(root / "notebooks" / (p.stem + ".ipynb")) for p in notebooks}
     items = "\n".join(f'<li><a href="notebooks/{e(n)}">{e(t)}</a></li>' for n, t in titles.items())
     cards = []
-    for f in man["figures"]:
+    for f in _reading_order(man):
+        stem = Path(f["notebook"]).stem
+        made_by = f'<a href="notebooks/{e(stem)}.html">{e(titles.get(stem + ".html", f["notebook"]))}</a>'
         links = " · ".join(f'<a href="{e(v["path"])}" download>{e(SIZE_LABELS.get(k, k))}</a>' for k, v in f["files"].items())
+        svg = f["files"].get("svg", {}).get("path", "")
         cards.append(f"""<figure id="{e(f["name"])}">
-  <img src="{e(f["files"]["png"]["path"])}" alt="{e(f["alt"])}" loading="lazy" width="100%">
+  <a href="{e(svg)}" title="open the SVG: hover a mark for its row and source"><img src="{e(f["files"]["png"]["path"])}"
+  alt="{e(f["alt"])}" loading="lazy" width="100%"></a>
   <figcaption><p class="cap">{e(f["caption"])}</p><p class="src">{e(f["source"])}</p>
-  <p class="nb">Made by <a href="notebooks/{e(Path(f["notebook"]).stem)}.html">{e(f["notebook"])}</a>.</p>
+  <p class="nb">From {made_by}.</p>
   <p class="dl">{links}</p></figcaption>
 </figure>""")
     data = sorted((root / "reports" / "data").glob("*"))
@@ -129,22 +164,23 @@ body {{ font-family: "DejaVu Sans", "Liberation Sans", sans-serif; max-width: 70
   padding: 0 1rem; color: #222; }}
 figure {{ margin: 2rem 0; padding-bottom: 1rem; border-bottom: 1px solid #ddd; }}
 .cap {{ font-size: 1rem; }} .src, .nb, .dl {{ font-size: .85rem; color: #555; }}
+ul.findings li {{ margin: .3rem 0; }}
 </style></head>
 <body>
 <h1>{e(title)}</h1>
-<p>Built from commit <code>{e(man["commit"])}</code>. Every figure comes in PNG, SVG (text editable) and PDF (fonts
-embedded), a plain variant without title and source (they are in the caption), and PNGs at 300 dpi for a column
-(8.5 cm) or a page (17 cm). The manifest <a href="figures.json">figures.json</a> lists every file with its checksum;
-<a href="figure-book.pdf">figure-book.pdf</a> holds every figure with its caption and source.</p>
-<p><a href="claims.html">The claims ledger</a>: every checkable statement of the article and every plan it reports,
-with its verdict, the evidence and a second reading.</p>
+{findings}
 <h2>Notebooks</h2>
-<ul>
+<ol>
 {items}
-</ul>
-<h2>Figures</h2>
+</ol>
+<h2>Figures, in reading order</h2>
 {chr(10).join(cards)}
-<h2>Data tables and the claims ledger</h2>
+<h2>Files</h2>
+<p>Every figure comes in PNG, SVG (text editable) and PDF (fonts embedded), a plain variant without title and source
+(they are in the caption), and PNGs at 300 dpi for a column (8.5 cm) or a page (17 cm). The manifest
+<a href="figures.json">figures.json</a> lists every file with its checksum; <a href="figure-book.pdf">figure-book.pdf</a>
+holds every figure with its caption and source. Built from commit <code>{e(man["commit"])}</code>.</p>
+<h3>Data tables and the claims ledger</h3>
 <ul>
 {downloads}
 </ul>
@@ -152,7 +188,50 @@ with its verdict, the evidence and a second reading.</p>
 """
 
 
+NAV = re.compile(r"<nav class=\"collection\"[^>]*>.*?</nav>\n?", re.S)
+
+
+def nav_html(stems: list[str], titles: dict[str, str], stem: str) -> str:
+    """Links from a notebook's page back to the index and on to the previous and next notebook."""
+    e = html.escape
+    i = stems.index(stem)
+    parts = ['<a href="../index.html">← the collection</a>', '<a href="../claims.html">the claims ledger</a>']
+    if i > 0:
+        parts.append(f'<a href="{e(stems[i - 1])}.html" rel="prev">← {e(titles[stems[i - 1]])}</a>')
+    if i + 1 < len(stems):
+        parts.append(f'<a href="{e(stems[i + 1])}.html" rel="next">{e(titles[stems[i + 1]])} →</a>')
+    return ('<nav class="collection" style="font-family: sans-serif; font-size: .9rem; padding: .6rem 1rem; '
+            'border-bottom: 1px solid #ddd;">' + " · ".join(parts) + "</nav>\n")  # fmt: skip
+
+
+def link_notebook_pages(root: Path) -> None:
+    """Put the navigation on every notebook page (after <body>), replacing what an earlier build put there."""
+    from .builder.pages import write_atomic
+
+    folder = root / "reports" / "notebooks"
+    pages = sorted(folder.glob("*.html"))
+    stems = [p.stem for p in pages]
+    titles = {p.stem: _notebook_title(root / "notebooks" / (p.stem + ".ipynb")) for p in pages}
+    for p in pages:
+        page = NAV.sub("", p.read_text(encoding="utf-8"))
+        nav = nav_html(stems, titles, p.stem)
+        linked = re.sub(r"(<body[^>]*>\n?)", lambda m: m.group(1) + nav, page, count=1)
+        if linked != p.read_text(encoding="utf-8"):
+            write_atomic(p, linked)
+
+
 CLAIMS_KEY = ".claims-page.key"  # in reports/: what the claims page was last drawn from
+FINDINGS = ".findings.html"  # in reports/: the index's findings, drawn with the claims page from the same tables
+
+
+def pages_stale(root: Path) -> bool:
+    """Whether the claims page and the index's findings were drawn from other tables, figures or code than now (a
+    build then publishes even if no notebook ran)."""
+    reports = root / "reports"
+    last = reports / CLAIMS_KEY
+    if not (last.is_file() and (reports / FINDINGS).is_file() and (reports / "claims.html").is_file()):
+        return True
+    return last.read_text(encoding="utf-8").strip() != _claims_key(root)
 
 
 def _claims_key(root: Path) -> str:
@@ -255,20 +334,30 @@ def publish(root: Path, made_by: dict[str, str], book: bool = True, built_from: 
     key = _claims_key(root)
     last = reports / CLAIMS_KEY
     drawn = last.read_text(encoding="utf-8").strip() if last.is_file() and (reports / "claims.html").is_file() else ""
+    drawn = drawn if (reports / FINDINGS).is_file() else ""
     if drawn != key:
         targets |= {"claims": reports / "claims.html", "claims_key": reports / CLAIMS_KEY}
     if book or not (reports / "figure-book.pdf").is_file():
         targets["pdf"] = reports / "figure-book.pdf"
+    if "claims" in targets:
+        targets["findings"] = reports / FINDINGS
     with atomic_files(targets) as tmp:
         tmp["json"].write_text(json.dumps(man, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        tmp["html"].write_text(index_html(root, man), encoding="utf-8")
-        if "claims" in tmp:  # loading the tables validates them (about 2 s): only when what the page shows changed
+        if "claims" in tmp:  # loading the tables validates them (about 2 s): only when what the pages show changed
+            from . import verdicts
             from .facts.load import load_all
             from .ledgerpage import claims_page, figures_naming
 
-            page = claims_page(load_all(root), figures_naming(reports / "figures"), collection_title(root), root)
+            tables = load_all(root)
+            page = claims_page(tables, figures_naming(reports / "figures"), collection_title(root), root)
             tmp["claims"].write_text(page, encoding="utf-8")
+            tmp["findings"].write_text(findings_html(tables, lambda v: verdicts.label(v, root)), encoding="utf-8")
             tmp["claims_key"].write_text(key + "\n", encoding="utf-8")
+            findings = tmp["findings"].read_text(encoding="utf-8")
+        else:
+            findings = (reports / FINDINGS).read_text(encoding="utf-8") if (reports / FINDINGS).is_file() else ""
+        tmp["html"].write_text(index_html(root, man, findings), encoding="utf-8")
         if "pdf" in tmp:
             figure_book(root, man, tmp["pdf"])
+    link_notebook_pages(root)
     return targets

@@ -385,7 +385,9 @@ def build(root: Path | None = None, force: bool = False, jobs: int | None = None
                 state[r.name] = entry
                 write_atomic(reports / STATE_FILE, json.dumps(state, indent=2, sort_keys=True))
 
-        publish_kit = bool(todo or refresh or pruned or not (reports / "index.html").is_file())
+        from ..reportkit import pages_stale  # light: the standard library only
+
+        publish_kit = bool(todo or refresh or pruned or not (reports / "index.html").is_file() or pages_stale(root))
         if publish_kit:
             from ..reportkit import start_commit
 
