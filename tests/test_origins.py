@@ -9,6 +9,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from helpers.facts import validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,45 +50,28 @@ def test_every_flawed_claim_names_its_layer():
             assert c["layer"] in {"original", "translation", "splice", "undetermined"} and c["layer_note"], c["id"]
 
 
-def test_a_seed_sentence_without_its_rendering(scratch):
-    row = scratch.edit("sentences", "s05", "rendering", "")
-    _one(scratch.root, "data/sentences.csv", f"row {row}", "'rendering'", "how the seed renders the original")
+# One bad input each, one clear error naming file, row and column. The gloss case: a "gloss" copied from the seed or a
+# cited passage would pass off a quotation as ours, or ours as a quotation.
+BAD_INPUT = {
+    "a seed sentence without its rendering": ("sentences", "s05", "rendering", "", "how the seed renders the original"),
+    "a counterpart not in its source's passages": ("sentences", "s01", "counterpart_text",
+                                                   "L’ultimo soldato francese è stato ucciso venerdì sera", "passages"),
+    "a gloss that reads as a quotation": ("sentences", "s14", "gloss_ours", "let her country fall on deaf ears",
+                                          "never mistaken for a quotation"),
+    "a foreign counterpart without our gloss": ("sentences", "s02", "gloss_ours", "", "not in English"),
+    "a dropped sentence not in the original": ("sentences", "d06", "text", 'La ministra della Difesa francese: "Resteremo"',
+                                               "dropped sentence"),
+    "faithful against mere closest reporting": ("sentences", "s35", "rendering", "faithful", "only against the original"),
+    "a flawed claim without its layer": ("claims", "cl_libya_border", "layer", "", "the layer that introduced the problem"),
+    "an undetermined layer without why": ("claims", "cl_libya_border", "layer_note", "", "why it cannot be told"),
+}  # fmt: skip
 
 
-def test_a_counterpart_not_in_its_sources_passages(scratch):
-    row = scratch.edit("sentences", "s01", "counterpart_text", "L’ultimo soldato francese è stato ucciso venerdì sera")
-    _one(scratch.root, "data/sentences.csv", f"row {row}", "'counterpart_text'", "passages")
-
-
-def test_a_gloss_that_reads_as_a_quotation(scratch):
-    """A 'gloss' copied from the seed or a cited passage would pass off a quotation as ours, or ours as a quotation."""
-    row = scratch.edit("sentences", "s14", "gloss_ours", "let her country fall on deaf ears")
-    _one(scratch.root, "data/sentences.csv", f"row {row}", "'gloss_ours'", "never mistaken for a quotation")
-
-
-def test_a_foreign_counterpart_without_our_gloss(scratch):
-    row = scratch.edit("sentences", "s02", "gloss_ours", "")
-    _one(scratch.root, "data/sentences.csv", f"row {row}", "'gloss_ours'", "not in English")
-
-
-def test_a_dropped_sentence_not_in_the_original(scratch):
-    row = scratch.edit("sentences", "d06", "text", 'La ministra della Difesa francese: "Resteremo"')
-    _one(scratch.root, "data/sentences.csv", f"row {row}", "'text'", "dropped sentence")
-
-
-def test_faithful_against_mere_closest_reporting(scratch):
-    row = scratch.edit("sentences", "s35", "rendering", "faithful")
-    _one(scratch.root, "data/sentences.csv", f"row {row}", "'rendering'", "only against the original")
-
-
-def test_a_flawed_claim_without_its_layer(scratch):
-    row = scratch.edit("claims", "cl_libya_border", "layer", "")
-    _one(scratch.root, "data/claims.csv", f"row {row}", "'layer'", "the layer that introduced the problem")
-
-
-def test_an_undetermined_layer_without_why(scratch):
-    row = scratch.edit("claims", "cl_libya_border", "layer_note", "")
-    _one(scratch.root, "data/claims.csv", f"row {row}", "'layer_note'", "why it cannot be told")
+@pytest.mark.parametrize("case", list(BAD_INPUT))
+def test_bad_alignment_or_layer_gets_one_clear_error(scratch, case):
+    table, row_id, column, value, expected = BAD_INPUT[case]
+    row = scratch.edit(table, row_id, column, value)
+    _one(scratch.root, f"data/{table}.csv", f"row {row}", f"'{column}'", expected)
 
 
 def test_claimreview_names_the_original_appearance_where_known(built):
