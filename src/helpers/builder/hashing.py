@@ -182,14 +182,14 @@ def _hash_files(h, root: Path, files) -> None:
 
 @lru_cache(maxsize=4096)
 def _digest(path: Path, _mtime: int, _size: int) -> bytes:
-    """A file's content hash, read once per build (thirteen notebooks share the seeds and the schema)."""
+    """A file's content hash, read once per build (every notebook shares the seeds and the schema)."""
     return hashlib.sha256(path.read_bytes()).digest()
 
 
 def inputs_hash(root: Path, nb_path: Path, memo: dict | None = None) -> str:
     """The hash of everything the notebook's outputs depend on (see the module's docstring). ``memo`` (one dict per
     build) keeps the digest of the files every notebook shares and of each set of helpers modules, so a build of
-    thirteen notebooks stats and hashes them once."""
+    a collection of notebooks stats and hashes them once."""
     memo = {} if memo is None else memo
     nb = read_notebook(nb_path)
     code = code_cells(nb)

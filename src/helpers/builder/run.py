@@ -21,8 +21,8 @@
 
 A notebook that reads a table it did not declare fails the build: the declaration is what makes "a changed
 table re-runs exactly the notebooks that read it" true. Reads are seen from inside the kernel (see ``readlog``).
-``--cold`` starts each kernel only when its notebook runs, with nothing imported ahead: the slow, plain way, kept to
-check that the warm start changes nothing (``tests/test_isolation.py`` compares the two builds' outputs).
+``--cold`` starts each kernel only when its notebook runs, with nothing imported ahead (``tests/test_isolation.py``
+checks that the warm start changes nothing); ``--no-fork`` starts kernels ahead without the kernel server.
 """
 
 from __future__ import annotations
@@ -237,9 +237,8 @@ def _prune_removed(reports: Path, state: dict, present: set[str], out) -> list[s
 
 
 def _prune_renamed(reports: Path, state: dict, name: str, figures: list[str]) -> None:
-    """Files a notebook made last time but not this time (a figure renamed or dropped inside it): they go, so the
-    manifest, the index and the figure book list only what the notebook now makes. A file another notebook still
-    makes stays."""
+    """Files a notebook made last time but not this time (a figure renamed or dropped inside it) go, so the reports
+    list only what it now makes; a file another notebook still makes stays."""
     before = set(state.get(name, {}).get("figures", []))
     others = {f for n, entry in state.items() if n != name for f in entry.get("figures", [])}
     for f in sorted(before - set(figures) - others):
@@ -263,7 +262,7 @@ def _warm_font_cache() -> None:
 
 
 def _run(root: Path, todo: list[Path], staging: Path, workers: int, timeout: int, record, out, cold: bool,
-         known_html: dict[str, str]) -> bool:  # fmt: skip
+         known_html: dict[str, str], fork: bool = True) -> bool:  # fmt: skip
     """Validate the tables while the first kernels start; then run ``todo`` on ``workers`` threads, each notebook in
     the kernel the pool started for it, and publish each notebook and its HTML on a thread of their own. Returns
     False (and runs nothing) when the tables do not validate."""
@@ -271,10 +270,10 @@ def _run(root: Path, todo: list[Path], staging: Path, workers: int, timeout: int
 
     from ..facts.load import fingerprint
 
-    if cold:  # otherwise the kernel server imports matplotlib, once, before any kernel
+    if cold or not fork:  # otherwise the kernel server imports matplotlib, once, before any kernel
         _warm_font_cache()
     validated = fingerprint(root)
-    kernels = KernelPool(root, todo, staging, validated, ahead=workers + 1, cold=cold)
+    kernels = KernelPool(root, todo, staging, validated, ahead=workers + 1, cold=cold, fork=fork)
     try:
         from ..facts import validate  # pandas and pandera only when something must run
 
@@ -334,7 +333,7 @@ def _picks(wanted: str, name: str) -> bool:
 
 
 def build(root: Path | None = None, force: bool = False, jobs: int | None = None, only: list[str] | None = None,
-          timeout: int = 600, out=sys.stdout, cold: bool = False) -> list[Result]:  # fmt: skip
+          timeout: int = 600, out=sys.stdout, cold: bool = False, fork: bool = True) -> list[Result]:  # fmt: skip
     root = root or paths.project_root()
     reports = root / "reports"
     t0 = time.perf_counter()
@@ -399,7 +398,7 @@ def build(root: Path | None = None, force: bool = False, jobs: int | None = None
             # the longest first (by the last build's times): a long notebook started last would run alone at the end
             todo.sort(key=lambda p: -state.get(p.name, {}).get("seconds", _guess_seconds(p)))
             known_html = {name: entry.get("html", "") for name, entry in state.items()}
-            if not _run(root, todo, staging, workers, timeout, record, out, cold, known_html):
+            if not _run(root, todo, staging, workers, timeout, record, out, cold, known_html, fork):
                 publish_kit = False  # nothing is published from tables that do not validate
         if publish_kit:
             from ..reportkit import publish  # the manifest, index page and figure book, from what is now in reports/
@@ -431,11 +430,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--cold", action="store_true",
                    help="start each kernel only when its notebook runs and import nothing ahead (slower; for checking "
                         "that a notebook does not depend on the warm start)")  # fmt: skip
+    p.add_argument("--no-fork", action="store_true", help="start kernels ahead the plain way, not forked from the kernel "
+                   "server (each imports its notebook's modules itself; make bench measures what the server saves)")  # fmt: skip
 
 
 def main(args: argparse.Namespace) -> int:
     try:
-        results = build(force=args.force, jobs=args.jobs, only=args.only, timeout=args.timeout, cold=args.cold)
+        results = build(
+            force=args.force, jobs=args.jobs, only=args.only, timeout=args.timeout, cold=args.cold, fork=not args.no_fork
+        )
     except BuildError as err:
         print(f"build: {err}", file=sys.stderr)
         return 2

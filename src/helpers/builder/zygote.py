@@ -1,7 +1,7 @@
 """A fork server for kernels: import the heavy modules once per build, then fork a fresh kernel process per notebook.
 
 Starting a kernel costs about half a second of CPU (Python, IPython, ipykernel) and a notebook's imports (pandas,
-matplotlib, geopandas, the kit) about as much again, for each of the thirteen notebooks: on two cores that was a
+matplotlib, geopandas, the kit) about as much again, for each notebook: on two cores that was a
 quarter of a forced build. This process pays both once: it imports ipykernel and the union of the modules the
 build's notebooks import (``$HELPERS_PRELOAD``), draws once in each export format (``kernel.warm_matplotlib``) and
 then waits. For each kernel it forks a child that becomes a new IPython kernel (``IPKernelApp``, as
