@@ -117,7 +117,30 @@ GUARD = textwrap.dedent(
 )
 
 
-def test_the_build_opens_no_network_connection_beyond_loopback(project, tmp_path):
+def _add_second_article(root: Path) -> None:
+    """The README's recipe, done to this collection: the short article of test_second_article in seeds/, its rows
+    appended to the tables (a row whose id the collection already has is the collection's), validated."""
+    import csv
+
+    from test_second_article import SEED, _flood_rows
+
+    from helpers.facts import validate
+
+    (root / "seeds" / "001_flood.txt").write_text(SEED, encoding="utf-8")
+    for table, rows in _flood_rows().items():
+        path = root / "data" / f"{table}.csv"
+        with open(path, encoding="utf-8", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header, have = reader.fieldnames, {r["id"] for r in reader}
+        with open(path, "a", encoding="utf-8", newline="") as fh:
+            csv.DictWriter(fh, fieldnames=header, lineterminator="\n").writerows(r for r in rows if r["id"] not in have)
+    problems = validate(root)
+    assert not problems, "\n".join(map(str, problems))
+
+
+def test_with_a_second_article_added_the_whole_collection_builds_offline(project, tmp_path):
+    """One forced build proves two things: the recipe for a second article holds for this collection (every notebook
+    builds with a third story and a second seed in the tables), and no kernel reaches beyond loopback."""
     guard = tmp_path / "guard"
     guard.mkdir()
     (guard / "sitecustomize.py").write_text(GUARD)
@@ -129,11 +152,14 @@ def test_the_build_opens_no_network_connection_beyond_loopback(project, tmp_path
     assert probe.returncode != 0 and "network guard" in probe.stderr
     assert "192.0.2.1" in log.read_text()
     log.unlink()
+    _add_second_article(project)
     # the whole build, every kernel included (they inherit PYTHONPATH), under the guard
     done = _run_cli(project, "--force", env_extra=env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"{len(notebooks(project))} ran" in done.stdout
     assert not log.exists(), f"the build tried to reach the network:\n{log.read_text()}"
+    timeline = (project / "reports" / "figures" / "timeline_both_stories.csv").read_text(encoding="utf-8")
+    assert "ev_flood" in timeline, "the second article's event is on the timeline of every story"
 
 
 def test_a_markdown_only_edit_refreshes_the_html_without_a_kernel(project):
@@ -157,8 +183,8 @@ def test_a_markdown_only_edit_refreshes_the_html_without_a_kernel(project):
 def test_a_chart_code_change_in_one_notebook_reruns_that_notebook_only(project):
     target = project / "notebooks" / "04_forces_in_mali.ipynb"
     nb = nbformat.read(target, as_version=4)
-    cell = next(c for c in nb.cells if c.cell_type == "code" and "ax.set_xlim(0, 8200)" in c.source)
-    cell.source = cell.source.replace("ax.set_xlim(0, 8200)", "ax.set_xlim(0, 9000)")
+    cell = next(c for c in nb.cells if c.cell_type == "code" and "def draw(L):" in c.source)
+    cell.source = cell.source.replace("def draw(L):", "def draw(L):\n    # the figure body changed", 1)
     nbformat.write(nb, target)
     out = io.StringIO()
     results = build(root=project, out=out)

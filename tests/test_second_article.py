@@ -30,6 +30,61 @@ def _header(table: str) -> list[str]:
         return next(csv.reader(fh))
 
 
+def _flood_rows() -> dict[str, list[dict]]:
+    """The second article's rows, by table: its seed and story, a place, an event, a number, a toll, a claim, its
+    sentences and a second reading."""
+    return {
+        "sources": [
+            {"id": "seed_flood", "kind": "seed_file", "title": "A flood in Bamako", "publisher": "a test", "author": "a test",
+             "path": "seeds/001_flood.txt", "quote": "A flood in Bamako"},
+            {"id": "art_flood", "kind": "article_part", "parent_id": "seed_flood", "part": "whole", "story": "flood",
+             "story_label": "Flood story (March 2024)", "title": "A flood in Bamako", "publisher": "a test", "author": "a test",
+             "date": "2024-03-03", "time_precision": "1", "date_basis": "stated", "path": "seeds/001_flood.txt"},
+            {"id": "geonames", "kind": "dataset", "title": "GeoNames", "publisher": "GeoNames", "url": "https://www.geonames.org/"},
+        ],
+        "places": [
+            {"id": "bamako", "name": "Bamako", "feature": "city", "country_code": "ML", "latitude": "12.60915",
+             "longitude": "-7.97522", "geonameid": "2460596", "coord_source": "geonames", "geo_precision": "1", "story": "flood",
+             "mention": "stated", "source_id": "art_flood", "quote": "in Bamako"},
+        ],
+        "events": [
+            {"id": "ev_flood", "story": "flood", "event_type": "announcement", "actors": "officials", "event_status": "occurred",
+             "date": "2024-03-03",
+             "date_relation": "on", "time_precision": "1", "date_basis": "stated", "place_id": "bamako", "geo_precision": "1",
+             "place_basis": "stated", "label": "Flood", "description": "Homes flooded.", "source_id": "art_flood",
+             "quote": "Heavy rain flooded 120 homes in Bamako on 3 March 2024"},
+        ],
+        "troops": [
+            {"id": "tr_homes", "story": "flood", "force": "homes", "measure": "personnel", "value": "120", "unit": "soldiers",
+             "bound": "exact", "claim_status": "stated", "date": "2024-03-03", "time_precision": "1", "date_basis": "stated",
+             "place_id": "bamako", "source_id": "art_flood", "quote": "flooded 120 homes"},
+        ],
+        "casualties": [
+            {"id": "cas_flood", "story": "flood", "kind": "incident", "nationality": "Malian", "deaths": "2",
+             "date": "2024-03-03", "time_precision": "1", "date_basis": "stated", "place_id": "bamako",
+             "geo_precision": "1", "source_id": "art_flood", "quote": "on 3 March 2024, officials said; two people died"},
+        ],
+        "claims": [
+            {"id": "cl_homes", "story": "flood", "source_id": "art_flood", "quote": "flooded 120 homes", "claim_type": "number",
+             "verdict": "unverifiable", "reason": "No outside report was read for this test article.", "layer": "undetermined",
+             "layer_note": "The article's original, if any, was not looked for."},
+        ],
+        "sentences": [
+            {"id": "s1", "source_id": "seed_flood", "story": "flood", "text": "A flood in Bamako", "role": "headline",
+             "reason": "The headline; the body's sentence carries what it says and is checked there.", "counterpart": "none",
+             "rendering": "origin_not_found", "rendering_note": "Not looked for: a test article."},
+            {"id": "s2", "source_id": "seed_flood", "story": "flood", "role": "checked", "checked_by": "cl_homes",
+             "text": "Heavy rain flooded 120 homes in Bamako on 3 March 2024, officials said; two people died.",
+             "counterpart": "none", "rendering": "origin_not_found", "rendering_note": "Not looked for: a test article."},
+        ],
+        "reviews": [
+            {"id": "rv_homes", "item_table": "claims", "item_id": "cl_homes", "first_verdict": "unverifiable",
+             "second_verdict": "unverifiable", "agree": "yes", "settled_verdict": "unverifiable",
+             "second_reason": "Nothing outside the article was cited."},
+        ],
+    }  # fmt: skip
+
+
 def _project(tmp: Path) -> Path:
     """1. the text in seeds/, byte for byte; 2. its rows in sources.csv; 3. its facts, quoted; 4. one notebook."""
     (tmp / "seeds").mkdir(parents=True)
@@ -40,55 +95,8 @@ def _project(tmp: Path) -> Path:
     dp = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
     for res in dp["resources"]:
         _write(tmp / "data" / res["path"], [], _header(res["name"]))
-    _write(tmp / "data" / "sources.csv", [
-        {"id": "seed_flood", "kind": "seed_file", "title": "A flood in Bamako", "publisher": "a test", "author": "a test",
-         "path": "seeds/001_flood.txt", "quote": "A flood in Bamako"},
-        {"id": "art_flood", "kind": "article_part", "parent_id": "seed_flood", "part": "whole", "story": "flood",
-         "story_label": "Flood story (March 2024)", "title": "A flood in Bamako", "publisher": "a test", "author": "a test",
-         "date": "2024-03-03", "time_precision": "1", "date_basis": "stated", "path": "seeds/001_flood.txt"},
-        {"id": "geonames", "kind": "dataset", "title": "GeoNames", "publisher": "GeoNames", "url": "https://www.geonames.org/"},
-    ], _header("sources"))  # fmt: skip
-    _write(tmp / "data" / "places.csv", [
-        {"id": "bamako", "name": "Bamako", "feature": "city", "country_code": "ML", "latitude": "12.60915",
-         "longitude": "-7.97522", "geonameid": "2460596", "coord_source": "geonames", "geo_precision": "1", "story": "flood",
-         "mention": "stated", "source_id": "art_flood", "quote": "in Bamako"},
-    ], _header("places"))  # fmt: skip
-    _write(tmp / "data" / "events.csv", [
-        {"id": "ev_flood", "story": "flood", "event_type": "announcement", "actors": "officials", "event_status": "occurred",
-         "date": "2024-03-03",
-         "date_relation": "on", "time_precision": "1", "date_basis": "stated", "place_id": "bamako", "geo_precision": "1",
-         "place_basis": "stated", "label": "Flood", "description": "Homes flooded.", "source_id": "art_flood",
-         "quote": "Heavy rain flooded 120 homes in Bamako on 3 March 2024"},
-    ], _header("events"))  # fmt: skip
-    _write(tmp / "data" / "troops.csv", [
-        {"id": "tr_homes", "story": "flood", "force": "homes", "measure": "personnel", "value": "120", "unit": "soldiers",
-         "bound": "exact", "claim_status": "stated", "date": "2024-03-03", "time_precision": "1", "date_basis": "stated",
-         "place_id": "bamako", "source_id": "art_flood", "quote": "flooded 120 homes"},
-    ], _header("troops"))  # fmt: skip
-    _write(tmp / "data" / "casualties.csv", [
-        {"id": "cas_flood", "story": "flood", "kind": "cumulative", "nationality": "Malian", "deaths": "2",
-         "since_year": "2024", "date": "2024-03-03", "time_precision": "1", "date_basis": "stated", "place_id": "bamako",
-         "geo_precision": "1", "source_id": "art_flood", "quote": "on 3 March 2024, officials said; two people died"},
-    ], _header("casualties"))  # fmt: skip
-    _write(tmp / "data" / "claims.csv", [
-        {"id": "cl_homes", "story": "flood", "source_id": "art_flood", "quote": "flooded 120 homes", "claim_type": "number",
-         "verdict": "unverifiable", "reason": "No outside report was read for this test article.", "layer": "undetermined",
-         "layer_note": "The article's original, if any, was not looked for."},
-    ], _header("claims"))  # fmt: skip
-    # every sentence of the seed, in order, and what checks it; every verdict read a second time
-    _write(tmp / "data" / "sentences.csv", [
-        {"id": "s1", "source_id": "seed_flood", "story": "flood", "text": "A flood in Bamako", "role": "headline",
-         "reason": "The headline; the body's sentence carries what it says and is checked there.", "counterpart": "none",
-         "rendering": "origin_not_found", "rendering_note": "Not looked for: a test article."},
-        {"id": "s2", "source_id": "seed_flood", "story": "flood", "role": "checked", "checked_by": "cl_homes",
-         "text": "Heavy rain flooded 120 homes in Bamako on 3 March 2024, officials said; two people died.",
-         "counterpart": "none", "rendering": "origin_not_found", "rendering_note": "Not looked for: a test article."},
-    ], _header("sentences"))  # fmt: skip
-    _write(tmp / "data" / "reviews.csv", [
-        {"id": "rv_homes", "item_table": "claims", "item_id": "cl_homes", "first_verdict": "unverifiable",
-         "second_verdict": "unverifiable", "agree": "yes", "settled_verdict": "unverifiable",
-         "second_reason": "Nothing outside the article was cited."},
-    ], _header("reviews"))  # fmt: skip
+    for table, rows in _flood_rows().items():
+        _write(tmp / "data" / f"{table}.csv", rows, _header(table))
     (tmp / "notebooks").mkdir()
     nb = nbformat.v4.new_notebook()
     nb.metadata = {
@@ -99,21 +107,21 @@ def _project(tmp: Path) -> Path:
         nbformat.v4.new_markdown_cell("# 01 · Homes flooded"),
         nbformat.v4.new_code_cell(
             "import pandas as pd\n"
-            "from helpers import load_all, marks\n"
+            "from helpers import load_all, marks, stories\n"
             "from helpers.export import export\n"
             "from helpers.finish import finish, new_figure\n"
             "from helpers.provenance import plotted_row, source_line, source_url\n"
-            "from helpers.style import stories, style\n"
+            "from helpers.style import story_colours\n"
             "tables = load_all()\n"
             "row = tables['troops'].iloc[0]\n"
             "data = pd.DataFrame([plotted_row('troops', row, value=int(row['value']), evidence='stated')])\n"
-            "fig = new_figure(6, 4)\n"
-            "with style():\n"
+            "def draw(L):\n"
+            "    fig = new_figure(L, 2.0)\n"
             "    ax = fig.add_subplot()\n"
             "    marks.bar(ax, 0, row['value'], row_id=row['id'], evidence='stated',\n"
-            "              colour=stories(tables)['flood']['colour'], url=source_url(tables, row['source_id']))\n"
-            "finish(fig, title='120 homes flooded', subtitle='Homes (count)', source=source_line(tables, data))\n"
-            "export(fig, 'homes', data)\n"
+            "              colour=story_colours(stories(tables))['flood'], url=source_url(tables, row['source_id']))\n"
+            "    return finish(fig, title='120 homes flooded', subtitle='Homes (count)', source=source_line(tables, data))\n"
+            "export(draw, 'homes', data, alt=f\"One bar: {row['value']} homes flooded.\")\n"
         ),
         nbformat.v4.new_markdown_cell("## What this shows, and its limits\n\nOne number from one article."),
     ]

@@ -28,18 +28,28 @@ def fact_tables(tables) -> list[str]:
     return [n for n in tables_with(tables, {"source_id", "quote"}) if n != "sources"]
 
 
-def _seed_row(tables: dict[str, pd.DataFrame]) -> pd.Series:
+def _seed_row(tables: dict[str, pd.DataFrame], seed_id: str | None = None) -> pd.Series:
+    """The seed file ``seed_id``, or, when not given, the one seed with a splice marker (a collection may hold other
+    articles that are not spliced)."""
     src = tables["sources"]
     seeds = src[src["kind"] == "seed_file"]
-    if len(seeds) != 1:
-        raise ValueError(f"expected one seed_file in data/sources.csv, found {len(seeds)}")
-    return seeds.iloc[0]
+    if seed_id is not None:
+        seeds = seeds[seeds["id"] == seed_id]
+        if seeds.empty:
+            raise ValueError(f"no seed_file {seed_id!r} in data/sources.csv")
+        return seeds.iloc[0]
+    spliced = seeds[seeds["splice_marker"].notna()]
+    if len(spliced) != 1:
+        raise ValueError(f"{len(spliced)} seed files in data/sources.csv have a splice_marker "
+                         f"({', '.join(spliced['id']) or 'none'}): name the one to show (seed_id=...)")  # fmt: skip
+    return spliced.iloc[0]
 
 
-def splice_overview(tables: dict[str, pd.DataFrame] | None = None) -> dict:
-    """Find the splice by code and compare it with the marker recorded in sources.csv."""
+def splice_overview(tables: dict[str, pd.DataFrame] | None = None, seed_id: str | None = None) -> dict:
+    """Find the splice by code and compare it with the marker recorded in sources.csv (for ``seed_id``, or the one
+    spliced seed)."""
     tables = tables or load_all()
-    seed = _seed_row(tables)
+    seed = _seed_row(tables, seed_id)
     text = read_seed(seed["path"])
     found = glued_words(text)
     splice = find_splice(text, seed["splice_marker"])

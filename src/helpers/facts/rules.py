@@ -213,6 +213,7 @@ def rule_casualty_kind(df: pd.DataFrame, ctx: Context):
     yield ("age", "an age for an individual casualty", ~(ind & df["age"].isna()))
     yield ("deaths", "deaths = 1 for an individual casualty", ~(ind & (df["deaths"] != "1")))
     yield ("since_year", "since_year for a cumulative count", ~(cum & df["since_year"].isna()))
+    yield ("since_year", "no since_year for one incident's toll", ~((df["kind"] == "incident") & df["since_year"].notna()))
 
 
 def rule_coord_source(df: pd.DataFrame, ctx: Context):
