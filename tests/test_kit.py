@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from helpers import load_all, marks
+from helpers import load_all, marks, stories
 from helpers.export import ExportError, export
 from helpers.finish import FinishError, figure_texts, finish, new_figure
 from helpers.provenance import ProvenanceError, source_line, source_url
-from helpers.style import EVIDENCE, OUTSIDE_COLOUR, evidence_style, stories, style
+from helpers.style import EVIDENCE, OUTSIDE_COLOUR, PAGE, evidence_style
 
 
 @pytest.fixture(scope="module")
@@ -20,17 +20,29 @@ def tables():
     return load_all()
 
 
-def _figure(tables, kinds=("stated", "inferred", "planned", "reported", "derived", "outside")):
-    """A small figure with one bar per evidence kind, each tagged with a made-up row id."""
-    fig = new_figure(6, 4)
-    with style():
+KINDS = ("stated", "inferred", "planned", "reported", "derived", "outside")
+
+
+def _draw(tables, kinds=KINDS):
+    """A draw(layout) function for a small figure with one bar per evidence kind, each tagged with a made-up row id,
+    and its data."""
+    data = pd.DataFrame({"row_id": [f"row_{k}" for k in kinds], "source_id": "art_mali", "value": range(len(kinds)),
+                         "quote": [f"words of {k}" for k in kinds]})  # fmt: skip
+
+    def draw(layout):
+        fig = new_figure(layout, 2.0)
         ax = fig.add_subplot()
         for i, k in enumerate(kinds):
             marks.bar(ax, i, 10 + i, row_id=f"row_{k}", evidence=k, colour="#1845fb", url=f"https://example.org/{k}")
         ax.set_xlabel("x")
-    data = pd.DataFrame({"row_id": [f"row_{k}" for k in kinds], "source_id": "art_mali", "value": range(len(kinds))})
-    finish(fig, title="A finding", subtitle="Units and scope", source=source_line(tables, data), note="A note.")
-    return fig, data
+        return finish(fig, title="A finding", subtitle="Units and scope", source=source_line(tables, data), note="A note.")
+
+    return draw, data
+
+
+def _figure(tables, kinds=KINDS, layout=PAGE):
+    draw, data = _draw(tables, kinds)
+    return draw(layout), data
 
 
 def _svg_styles(svg: str) -> dict[str, str]:
@@ -42,8 +54,8 @@ def _svg_styles(svg: str) -> dict[str, str]:
 
 
 def test_every_evidence_kind_is_drawn_differently_in_the_svg(tables, tmp_path):
-    fig, data = _figure(tables)
-    svg = export(fig, "kinds", data, directory=tmp_path)["svg"].read_text(encoding="utf-8")
+    draw, data = _draw(tables)
+    svg = export(draw, "kinds", data, alt="Six bars.", directory=tmp_path)["svg"].read_text(encoding="utf-8")
     styles = _svg_styles(svg)
     assert set(styles) == set(EVIDENCE), styles.keys()
     assert len(set(styles.values())) == len(EVIDENCE), "two evidence kinds share a style"
@@ -55,21 +67,23 @@ def test_every_evidence_kind_is_drawn_differently_in_the_svg(tables, tmp_path):
 
 
 def test_two_exports_are_byte_identical_and_embed_no_date(tables, tmp_path):
-    fig, data = _figure(tables)
-    a = export(fig, "same", data, directory=tmp_path / "a")
-    fig, data = _figure(tables)
-    b = export(fig, "same", data, directory=tmp_path / "b")
-    assert set(a) == {"png", "svg", "pdf", "csv", "plain.png", "plain.svg", "plain.pdf", "page.png", "column.png", "meta.json"}
+    draw, data = _draw(tables)
+    a = export(draw, "same", data, alt="Six bars.", directory=tmp_path / "a")
+    draw, data = _draw(tables)
+    b = export(draw, "same", data, alt="Six bars.", directory=tmp_path / "b")
+    assert set(a) == {"png", "svg", "pdf", "csv", "plain.png", "plain.svg", "plain.pdf", "page.png", "column.png",
+                      "column.svg", "column.pdf", "meta.json"}  # fmt: skip
     for ext in a:
         assert a[ext].read_bytes() == b[ext].read_bytes(), f".{ext} differs between two exports"
     assert b"CreationDate" not in a["pdf"].read_bytes() and b"<dc:date>" not in a["svg"].read_bytes()
 
 
 def test_failed_export_leaves_previous_files_and_no_partial_file(tables, tmp_path, monkeypatch):
-    fig, data = _figure(tables)
-    good = export(fig, "atomic", data, directory=tmp_path)
+    draw, data = _draw(tables)
+    good = export(draw, "atomic", data, alt="Six bars.", directory=tmp_path)
     before = {k: p.read_bytes() for k, p in good.items()}
-    fig, data = _figure(tables, kinds=("stated",))
+    draw, data = _draw(tables, kinds=("stated",))
+    fig = draw(PAGE)
     real = type(fig).savefig
 
     def fail_on_pdf(self, fname, *args, **kwargs):
@@ -79,7 +93,7 @@ def test_failed_export_leaves_previous_files_and_no_partial_file(tables, tmp_pat
 
     monkeypatch.setattr(type(fig), "savefig", fail_on_pdf)
     with pytest.raises(OSError, match="disk full"):
-        export(fig, "atomic", data, directory=tmp_path)
+        export(draw, "atomic", data, alt="One bar.", directory=tmp_path)
     assert {k: p.read_bytes() for k, p in good.items()} == before, "a failed export changed the previous files"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in good.values()), "temporary files left"
 
@@ -89,18 +103,23 @@ def test_formats_and_resolution_are_selectable(tables, tmp_path):
     paths = export(fig, "sized", data, formats=["png"], dpi=300, directory=tmp_path, variants=False)
     assert set(paths) == {"png", "csv"}
     with Image.open(paths["png"]) as im:
-        assert im.size == (round(fig.get_figwidth() * 300), round(fig.get_figheight() * 300))
+        want = (fig.get_figwidth() * 300, fig.get_figheight() * 300)
+        assert all(abs(got - w) <= 1 for got, w in zip(im.size, want, strict=True)), (im.size, want)
 
 
 def test_export_refuses_unfinished_or_empty_figures(tables, tmp_path):
     fig = new_figure()
     with pytest.raises(ExportError, match="finish"):
-        export(fig, "raw", pd.DataFrame({"a": [1]}), directory=tmp_path)
+        export(fig, "raw", pd.DataFrame({"a": [1]}), alt="x", directory=tmp_path)
     fig, _ = _figure(tables)
     with pytest.raises(ExportError, match="no plotted data"):
-        export(fig, "empty", pd.DataFrame(), directory=tmp_path)
+        export(fig, "empty", pd.DataFrame(), alt="x", directory=tmp_path)
     with pytest.raises(ExportError, match="lower-case"):
-        export(fig, "Bad Name", pd.DataFrame({"a": [1]}), directory=tmp_path)
+        export(fig, "Bad Name", pd.DataFrame({"a": [1]}), alt="x", directory=tmp_path)
+    with pytest.raises(ExportError, match="alt="):
+        export(fig, "no_alt", pd.DataFrame({"a": [1]}), directory=tmp_path)
+    with pytest.raises(ExportError, match="another layout"):
+        export(lambda layout: _figure(tables)[0], "wrong_width", pd.DataFrame({"a": [1]}), alt="x", directory=tmp_path)
     with pytest.raises(FinishError):
         finish(new_figure(), title="", subtitle="s", source="")
     assert not any(tmp_path.iterdir())
@@ -111,15 +130,21 @@ def test_finish_writes_title_subtitle_source_and_note(tables):
     assert figure_texts(fig, "title") == "A finding"
     assert figure_texts(fig, "subtitle") == "Units and scope"
     source = figure_texts(fig, "source")
-    assert source.startswith("Source:") and stories(tables)["mali"]["label"] in source
+    assert source.startswith("Source:") and stories(tables)["mali"]["label"].split(" (")[0] in source
     assert figure_texts(fig, "note") == "Note: A note."
 
 
-def test_source_line_names_outside_publishers_and_refuses_unknown_sources(tables):
-    data = pd.DataFrame({"source_id": ["art_nato", "hurriyet_2020_01_04"]})
+def test_source_line_is_fit_to_print_and_refuses_unknown_sources(tables):
+    """The article by headline, byline and story date, outside reporting by publisher; no path, URL or inference note."""
+    data = pd.DataFrame({"source_id": ["art_nato", "hurriyet_2020_01_04", "burkinainfo_2021_09_24"]})
     line = source_line(tables, data)
     src = tables["sources"].set_index("id")
-    assert src.loc["hurriyet_2020_01_04", "publisher"] in line and src.loc["hurriyet_2020_01_04", "url"] in line
+    assert src.loc["seed_000", "title"] in line and src.loc["seed_000", "author"] in line
+    assert "NATO story, 12–13 February 2020" in line
+    hurriyet = str(src.loc["hurriyet_2020_01_04", "publisher"]).split(" (")[0]
+    assert "outside reporting by Burkina Info, " in line and hurriyet in line
+    for leak in ("seeds/", ".txt", "http", "inference", ".csv"):
+        assert leak not in line, f"{leak!r} in a printed source line: {line}"
     with pytest.raises(ProvenanceError, match="atlantis"):
         source_line(tables, pd.DataFrame({"source_id": ["atlantis"]}))
     assert source_url(tables, "art_mali") == src.loc["seed_000", "path"]

@@ -91,3 +91,22 @@ def test_no_private_helper_is_imported_across_modules():
             if isinstance(node, ast.ImportFrom) and node.level:
                 shared += [f"{path.relative_to(ROOT)}: {a.name}" for a in node.names if re.match(r"_[a-z]", a.name)]
     assert not shared, shared
+
+
+PRIMITIVES = ("marks.py", "geo/draw.py")
+PRIMITIVE_LINES = 40
+
+
+def test_every_drawing_primitive_is_at_most_40_lines():
+    """The drawing primitives are as short as a figure body: a longer one is drawing a story, not a mark."""
+    import ast
+
+    long = []
+    for name in PRIMITIVES:
+        tree = ast.parse((SRC / name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                n = node.end_lineno - node.lineno + 1
+                if n > PRIMITIVE_LINES:
+                    long.append(f"{name}:{node.name} ({n} lines)")
+    assert not long, f"primitives over {PRIMITIVE_LINES} lines: {long}"

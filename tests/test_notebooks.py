@@ -1,6 +1,7 @@
 """Notebooks are committed clean and run top to bottom in a fresh kernel."""
 
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -50,6 +51,27 @@ def test_follows_the_notebook_anatomy(path):
     assert all("read_csv(" not in c for c in code), "tables are loaded through helpers, never read directly"
     last = nb.cells[-1]
     assert last.cell_type == "markdown" and "what this shows" in last.source.lower(), "the last cell says what it shows"
+
+
+FIGURE_BODY_LINES = 40
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_figure_is_drawn_for_each_width_in_a_visible_cell_of_at_most_40_lines(path):
+    """A figure cell (the one defining draw(L)) is the figure body: at most 40 lines, text sizes from the layout (a typed
+    size would be the same at page and column width), and it exports draw, not a figure drawn once and scaled."""
+    nb = nbformat.read(path, as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    bodies = [c for c in code if re.search(r"^def draw\(L\):", c, re.M)]
+    exports = sum(len(re.findall(r"\bexport\(", c)) for c in code)
+    assert len(bodies) == exports, f"{path.name}: {exports} export(...) calls but {len(bodies)} figure cells with draw(L)"
+    for body in bodies:
+        n = len(body.rstrip().splitlines())
+        assert n <= FIGURE_BODY_LINES, f"{path.name}: a figure cell of {n} lines (at most {FIGURE_BODY_LINES})"
+    for c in code:
+        typed = re.findall(r"fontsize=\d", c)
+        assert not typed, f"{path.name}: a typed text size ({typed[0]}...): use L.text or L.small"
+        assert not re.search(r"export\(fig", c), f"{path.name}: exports a figure drawn once; export draw (each width)"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

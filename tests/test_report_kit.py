@@ -35,7 +35,7 @@ def test_every_figure_has_a_plain_variant_and_report_sizes(built):
     figures = built / "reports" / "figures"
     for f in _manifest(built)["figures"]:
         files = f["files"]
-        assert {"plain.png", "plain.svg", "plain.pdf", "page.png", "column.png"} <= set(files), f["name"]
+        assert {"plain.png", "plain.svg", "plain.pdf", "page.png", "column.png", "column.svg", "column.pdf"} <= set(files)
         for size, width_px in (("page", 2008), ("column", 1004)):
             with Image.open(figures / Path(files[f"{size}.png"]["path"]).name) as im:
                 assert abs(im.size[0] - width_px) <= 2 and round(im.info["dpi"][0]) == 300, (f["name"], size, im.size)
@@ -46,6 +46,68 @@ def test_every_figure_has_a_plain_variant_and_report_sizes(built):
         assert 'id="title-0"' in svg and f["title"].split()[0] in svg, f["name"]
         assert not re.search(r'id="(title|subtitle|source|note)-\d+"', plain), f"{f['name']}: the plain SVG has a title line"
         assert b"/FontFile2" in (figures / f"{f['name']}.pdf").read_bytes(), "the PDF embeds its fonts"
+
+
+def test_every_figure_passed_the_check_at_page_and_column_width_and_records_its_smallest_text(built):
+    """The build exports only what passes the figure check; the manifest says what each file's smallest text is."""
+    for f in _manifest(built)["figures"]:
+        assert f["layouts"]["page"]["width_cm"] == 17.0 and f["layouts"]["column"]["width_cm"] == 8.5, f["name"]
+        small = f["smallest_text_pt"]
+        assert set(small) == {Path(v["path"]).name for k, v in f["files"].items() if k != "csv"}, f["name"]
+        for file, pt in small.items():
+            assert pt >= (6.0 if ".column." in file else 7.0), f"{file}: smallest text {pt} pt"
+
+
+def test_alt_text_and_description_say_what_the_data_shows_and_source_lines_print(built):
+    import csv
+
+    for f in _manifest(built)["figures"]:
+        assert f["alt"] not in (f["title"], f"{f['title']}. {f['subtitle']}") and re.search(r"\d", f["alt"]), f["name"]
+        with open(built / "reports" / "figures" / f["data"], encoding="utf-8", newline="") as fh:
+            rows = len(list(csv.DictReader(fh)))
+        drawn = re.match(r"The figure draws (\d+) rows: ", f["description"])
+        assert drawn and int(drawn.group(1)) == rows, f"{f['name']}: the description does not go through the plotted rows"
+        for leak in ("seeds/", ".txt", ".csv", "http", "by inference", "data/"):
+            assert leak not in f["source"], f"{f['name']}: {leak!r} in its printed source line"
+
+
+def test_every_svg_mark_drawn_from_a_row_has_a_hover_title_with_its_words_and_source(built):
+    import csv
+
+    figures = built / "reports" / "figures"
+    for f in _manifest(built)["figures"]:
+        with open(figures / f"{f['name']}.csv", encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        ids = sorted({r.get("row_id") or r.get("id") or "" for r in rows} - {""}, key=len, reverse=True)
+        for layout in ("svg", "column.svg"):
+            svg = (figures / f"{f['name']}.{layout}").read_text(encoding="utf-8")
+            groups = re.findall(r'<g id="([^"]+)">\n( *<title>(.*?)</title>)?', svg, re.S)
+            marks = [(g, t) for g, _, t in groups if any(g == i or g.startswith((f"{i}.", f"{i}-")) for i in ids)]
+            assert marks, f"{f['name']}.{layout}: no mark carries a plotted row's id"
+            for gid, title in marks:
+                assert title and "Source: " in title, f"{f['name']}.{layout}: mark {gid} has no hover title"
+
+
+def test_hovering_a_bar_in_chromium_shows_its_quote_and_source(built, offline_page):
+    """The hover text a browser shows is the <title> of the element under the pointer (or of its nearest group)."""
+    import csv
+
+    figures = (built / "reports" / "figures").resolve()
+    with open(figures / "french_drawdown.csv", encoding="utf-8", newline="") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["series"] == "French troops")
+    page = offline_page
+    page.goto((figures / "french_drawdown.svg").as_uri(), wait_until="load")
+    box = page.locator(f'g[id="{row["row_id"]}.{row["evidence"]}"] path').first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.6)
+    shown = page.evaluate("""() => {
+        const hovered = [...document.querySelectorAll(':hover')].pop();
+        for (let el = hovered; el; el = el.parentElement) {
+            const t = [...el.children].find(c => c.tagName === 'title');
+            if (t) return t.textContent;
+        }
+        return null;
+    }""")
+    assert shown and f"“{row['quote']}”" in shown and "Source: the article" in shown, shown
 
 
 def test_the_figure_book_holds_every_figure(built):

@@ -1,4 +1,5 @@
-"""Export for reports: PNG (fixed size, 200 dpi), SVG and PDF, and beside them a CSV of exactly the plotted data.
+"""Export for reports: each figure drawn at a page's and a column's width, checked, and written as PNG, SVG and PDF,
+with a CSV of exactly the plotted data beside them.
 
 All or nothing: every file is written to a temporary name beside its target (same folder, so the rename never
 crosses filesystems) and renamed only once all were written. Output bytes are reproducible: no dates, versions or
@@ -10,21 +11,20 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
 from matplotlib.figure import Figure
 
+from . import figcheck
 from .atomic import atomic_files
-from .finish import caption, is_finished, texts_of
-from .paths import figures_dir
-from .style import style
+from .finish import PRINT_DPI, caption, fit, is_finished, layout_of, texts_of
+from .paths import data_dir, figures_dir
+from .provenance import add_svg_titles, mark_titles
+from .style import LAYOUTS, Layout, style
 
 FORMATS = ("png", "svg", "pdf")
-# Report sizes: the width of a column and of a page in a printed report, at 300 dpi.
-SIZES = {"column": 8.5, "page": 17.0}  # cm
-PRINT_DPI = 300
 CHROME = ("title-", "subtitle-", "source-", "note-")  # the texts finish() draws, left out of the plain variant
 _METADATA = {
     "png": {"Software": None},
@@ -32,33 +32,45 @@ _METADATA = {
     "pdf": {"CreationDate": None, "Producer": None, "Creator": None},
 }
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_]*$")
-_ALT: dict[str, str] = {}  # exported PNG -> its title and subtitle, the alt text show() gives it
+_ALT: dict[str, str] = {}  # exported PNG -> its alt text, for show()
+DESCRIBED = 24  # rows the long description lists one by one; the rest are counted (all are in the CSV)
 
 
 class ExportError(ValueError):
     pass
 
 
+Draw = Callable[[Layout], Figure]
+
+
 def export(
-    fig: Figure,
+    draw: Draw | Figure,
     name: str,
     data: pd.DataFrame,
     *,
+    alt: str | None = None,
     formats: Iterable[str] = FORMATS,
     dpi: int = 200,
     directory: str | Path | None = None,
     variants: bool = True,
 ) -> dict[str, Path]:
-    """Write ``name.png/.svg/.pdf`` and ``name.csv`` (exactly the plotted data), all or nothing.
+    """Draw the figure for each published width, check it, and write it with ``name.csv`` (exactly the plotted data),
+    all or nothing.
 
-    With ``variants`` (the default) also, for reports: a plain variant without title, subtitle and source
-    (``name.plain.png/.svg/.pdf``; those texts go in the caption), PNGs at 300 dpi sized to a page width
-    (``name.page.png``, 17 cm, the finished figure) and a column width (``name.column.png``, 8.5 cm, the plain
-    variant), and ``name.meta.json`` with the title, subtitle, source, note, caption and alt text.
+    ``draw(layout)`` returns a finished figure laid out for ``layout`` (``style.LAYOUTS``: a page, 17 cm, and a
+    column, 8.5 cm, each with its own text sizes); it runs in that layout's style. The page figure is written as
+    ``name.png/.svg/.pdf`` (and ``name.page.png`` at 300 dpi), the column figure as ``name.column.png/.svg/.pdf``.
+    A ``Figure`` instead of ``draw`` is published at the one width it was made for. Every drawn figure must pass the
+    figure check (``figcheck``) at its width, else ``figcheck.FigureCheckError`` names the texts at fault.
 
-    Every file is first written to a temporary name beside its target and only renamed once all
-    of them were written, so a failure leaves the previous good files untouched and no partial file.
-    Output bytes are reproducible: no dates, versions or random ids are embedded.
+    With ``variants`` (the default) also: a plain variant of the page figure without title, subtitle and footer
+    (``name.plain.png/.svg/.pdf``; those texts go in the caption), and ``name.meta.json`` with the texts, the caption,
+    ``alt`` (a short alt text, written by the notebook from the data), a longer ``description`` listing the plotted
+    rows, and the smallest text measured in each file. In every SVG each mark tagged with a plotted row's id gets a
+    ``<title>`` with the row's words and source (a browser shows it on hover).
+
+    Every file is first written to a temporary name beside its target and only renamed once all of them were written,
+    so a failure leaves the previous good files untouched and no partial file. Output bytes are reproducible.
     """
     formats = tuple(formats)
     if not _NAME.match(name):
@@ -68,64 +80,154 @@ def export(
         raise ExportError(f"formats {unknown or formats}: choose from {', '.join(FORMATS)}")
     if dpi < 72:
         raise ExportError(f"dpi {dpi} is too low for a report (use 200 or more for print)")
-    if not is_finished(fig):
-        raise ExportError(f"figure {name!r} was not passed through finish() (title, subtitle, source)")
     if data is None or data.empty:
         raise ExportError(f"figure {name!r}: no plotted data to export beside it")
+    if variants and not (alt and alt.strip()):
+        raise ExportError(f"figure {name!r}: give alt=, a short alt text saying what the data shows")
+    figs = _draw_all(draw, name)
+    main = "page" if "page" in figs else next(iter(figs))
     out = Path(directory) if directory else figures_dir()
     out.mkdir(parents=True, exist_ok=True)
     targets = {ext: out / f"{name}.{ext}" for ext in (*formats, "csv")}
     if variants:
+        for lay in figs:
+            if lay != main:
+                targets |= {f"{lay}.{ext}": out / f"{name}.{lay}.{ext}" for ext in FORMATS}
+        if main == "page":
+            targets["page.png"] = out / f"{name}.page.png"
         targets |= {f"plain.{ext}": out / f"{name}.plain.{ext}" for ext in FORMATS}
-        targets |= {f"{size}.png": out / f"{name}.{size}.png" for size in SIZES}
         targets["meta.json"] = out / f"{name}.meta.json"
-    texts = texts_of(fig)
-    with atomic_files(targets) as temps, style():
-        for ext in formats:
-            fig.savefig(temps[ext], format=ext, dpi=dpi, metadata=_METADATA[ext])
+    titles = mark_titles(data, _sources())
+    smallest: dict[str, float] = {}
+    with atomic_files(targets) as temps:
+        for lay, fig in figs.items():
+            with style(LAYOUTS.get(lay)):
+                prefix = "" if lay == main else f"{lay}."
+                for ext in formats if lay == main else (FORMATS if variants else ()):
+                    _save(fig, temps[prefix + ext], ext, dpi if ext == "png" and lay == main else PRINT_DPI, titles)
+                    smallest[targets[prefix + ext].name] = figcheck.smallest_text(fig)
+                if variants and lay == main:
+                    if main == "page":
+                        _save(fig, temps["page.png"], "png", PRINT_DPI, titles)
+                        smallest[targets["page.png"].name] = figcheck.smallest_text(fig)
+                    with _plain(fig):
+                        figcheck.check(fig, name, f"{lay}, plain", _min_pt(fig))
+                        for ext in FORMATS:
+                            _save(fig, temps[f"plain.{ext}"], ext, dpi, titles)
+                            smallest[targets[f"plain.{ext}"].name] = figcheck.smallest_text(fig)
         data.to_csv(temps["csv"], index=False, lineterminator="\n", date_format="%Y-%m-%d")
         if variants:
-            _print_png(fig, temps["page.png"], SIZES["page"])
-            with _plain(fig, texts.get("below_axes", 0.07)):
-                for ext in FORMATS:
-                    fig.savefig(temps[f"plain.{ext}"], format=ext, dpi=dpi, metadata=_METADATA[ext])
-                _print_png(fig, temps["column.png"], SIZES["column"])
-            meta = {k: texts[k] for k in ("title", "subtitle", "source", "note", "alt")} | {
+            texts = texts_of(figs[main])
+            meta = {k: texts[k] for k in ("title", "subtitle", "source", "note")} | {
                 "name": name,
+                "alt": alt.strip(),
+                "description": describe(data),
                 "caption": caption(texts),
                 "data": targets["csv"].name,
                 "files": {k: p.name for k, p in targets.items() if k != "meta.json"},
-                "sizes_cm": SIZES,
-                "smallest_text_pt": {size: round(7.5 * cm / 2.54 / fig.get_figwidth(), 1) for size, cm in SIZES.items()},
+                "layouts": {
+                    lay: {
+                        "width_cm": round(f.get_figwidth() * 2.54, 2),
+                        "height_cm": round(f.get_figheight() * 2.54, 2),
+                        "min_pt": _min_pt(f),
+                    }
+                    for lay, f in figs.items()
+                },  # fmt: skip
+                "smallest_text_pt": smallest,
             }
             temps["meta.json"].write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     if "png" in targets:
-        _ALT[str(targets["png"])] = texts.get("alt", name.replace("_", " "))
+        _ALT[str(targets["png"])] = (alt or texts_of(figs[main]).get("title", name)).strip()
     return targets
 
 
-def _print_png(fig: Figure, path: Path, width_cm: float) -> None:
-    """A PNG ``width_cm`` wide at 300 dpi: the figure scaled as a whole (the layout is the screen one). The file says
-    300 dpi (Pillow's ``dpi``, passed through matplotlib) although it is drawn at the dpi that gives that width."""
-    fig.savefig(path, format="png", dpi=width_cm / 2.54 * PRINT_DPI / fig.get_figwidth(), metadata=_METADATA["png"],
-                pil_kwargs={"dpi": (PRINT_DPI, PRINT_DPI)})  # fmt: skip
+def _min_pt(fig: Figure) -> float:
+    return layout_of(fig).min_pt
+
+
+def _draw_all(draw: Draw | Figure, name: str) -> dict[str, Figure]:
+    """Each published layout's figure, finished and checked."""
+    if isinstance(draw, Figure):
+        figs = {layout_of(draw).name: draw}
+    elif callable(draw):
+        figs = {}
+        for lay, layout in LAYOUTS.items():
+            with style(layout):
+                fig = draw(layout)
+            if not isinstance(fig, Figure):
+                raise ExportError(f"figure {name!r}: draw({lay}) returned {type(fig).__name__}, not a Figure")
+            if layout_of(fig) is not layout:
+                raise ExportError(f"figure {name!r}: draw({lay}) made its figure for another layout (new_figure(layout))")
+            figs[lay] = fig
+    else:
+        raise ExportError(f"figure {name!r}: export takes a draw(layout) function or a Figure, not {type(draw).__name__}")
+    for lay, fig in figs.items():
+        if not is_finished(fig):
+            raise ExportError(f"figure {name!r} ({lay} layout) was not passed through finish() (title, subtitle, source)")
+        with style(layout_of(fig)):
+            figcheck.check(fig, name, lay, _min_pt(fig))
+    return figs
+
+
+def _save(fig: Figure, path: Path, ext: str, dpi: float, titles: dict[str, str]) -> None:
+    extra = {"pil_kwargs": {"dpi": (dpi, dpi)}} if ext == "png" else {}
+    fig.savefig(path, format=ext, dpi=dpi, metadata=_METADATA[ext], **extra)
+    if ext == "svg" and titles:
+        path.write_text(add_svg_titles(path.read_text(encoding="utf-8"), titles), encoding="utf-8")
 
 
 @contextlib.contextmanager
-def _plain(fig: Figure, below_axes: float) -> Iterator[None]:
-    """The figure without its title, subtitle, source and note, the axes grown into their room; restored after."""
+def _plain(fig: Figure) -> Iterator[None]:
+    """The figure without its title, subtitle, source and note, the figure shrunk to the plot; restored after."""
     hidden = [t for t in fig.texts if (t.get_gid() or "").startswith(CHROME) and t.get_visible()]
-    params = fig.subplotpars
-    saved = {"top": params.top, "bottom": params.bottom}
+    height = fig.get_figheight()
+    rect = getattr(fig, "_helpers_rect", (0, 0, 1, 1))
     for t in hidden:
         t.set_visible(False)
-    fig.subplots_adjust(top=0.97, bottom=below_axes + 0.04)
+    fig.set_figheight(height * (rect[3] - rect[1]) + 0.1)
+    fit(fig, (0, 0, 1, 1))
     try:
         yield
     finally:
         for t in hidden:
             t.set_visible(True)
-        fig.subplots_adjust(**saved)
+        fig.set_figheight(height)
+        fit(fig, rect)
+
+
+def _sources() -> pd.DataFrame | None:
+    """The project's sources table (for the SVG hover texts), or None outside a project."""
+    try:
+        return pd.read_csv(data_dir() / "sources.csv", dtype=str, keep_default_na=False, na_values=[""])
+    except (OSError, ValueError):
+        return None
+
+
+def describe(data: pd.DataFrame) -> str:
+    """A longer description of a figure for readers who cannot see it: every plotted row in words (its label, value,
+    dates and how it is known), from the figure's CSV."""
+    label_col = next((c for c in ("label", "series", "plan", "name", "story_label", "verdict", "quote") if c in data), None)
+    value_cols = [c for c in ("value", "claims", "deaths", "value_km", "count") if c in data]
+    parts = []
+    for _, r in data.head(DESCRIBED).iterrows():
+        bits = [str(r[label_col]) if label_col and pd.notna(r[label_col]) else str(r.get("row_id", r.get("id", "")))]
+        for c in value_cols:
+            if pd.notna(r[c]):
+                v = r[c]
+                bits.append(f"{c.replace('_', ' ')} {v:,.0f}" if isinstance(v, int | float) else f"{c.replace('_', ' ')} {v}")
+        for a, b in (("start", "end"), ("date", None)):
+            if a in data and pd.notna(r[a]):
+                when = f"{pd.Timestamp(r[a]):%-d %b %Y}"
+                if b and b in data and pd.notna(r[b]) and r[b] != r[a]:
+                    when += f" to {pd.Timestamp(r[b]):%-d %b %Y}"
+                bits.append(when)
+        for c in ("verdict", "evidence", "role"):
+            if c in data and c != label_col and pd.notna(r[c]):
+                bits.append(str(r[c]).replace("_", " "))
+        parts.append(", ".join(bits))
+    more = len(data) - DESCRIBED
+    tail = f"; and {more} more rows (all in the figure's CSV)" if more > 0 else ""
+    return f"The figure draws {len(data)} rows: " + "; ".join(parts) + tail + "."
 
 
 def show(paths: dict[str, Path]):

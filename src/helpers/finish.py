@@ -7,88 +7,127 @@ a test or the build.
 
 from __future__ import annotations
 
-import textwrap
-
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 
-from .style import style
+from .style import PAGE, Layout, style
+
+MARGIN = 0.08  # inches between the canvas edge and the texts finish() draws
+PRINT_DPI = 300  # text is measured at the resolution it is printed at: hinting changes its width at screen sizes
+GAP = 0.06  # inches between the header, the plot and the footer
+LEADING = 1.22  # line height as a multiple of the text size
 
 
 class FinishError(ValueError):
     pass
 
 
-def new_figure(width: float = 10.0, height: float = 6.2) -> Figure:
-    with style():
-        return Figure(figsize=(width, height))
-
-
-def finish(
-    fig: Figure,
-    title: str,
-    subtitle: str,
-    source: str,
-    note: str | None = None,
-    *,
-    alt: str | None = None,
-    left: float = 0.08,
-    right: float = 0.97,
-    below_axes: float = 0.07,
-) -> Figure:
-    """Title that states the finding, subtitle with units and scope, footer with Source and Note.
-
-    Text is wrapped to the figure width and the axes are fitted between header and footer, so nothing
-    overlaps whatever the length of the texts. ``below_axes`` leaves room for tick labels and axis titles.
-    ``alt`` is the alt text a report gives the figure (what it shows); by default the title and subtitle.
-    The texts are kept on the figure (``texts_of``) for the caption, the alt text and the plain variant.
-    """
-    if not title or not source:
-        raise FinishError("a report figure needs a title and a source line")
-    w, h = fig.get_figwidth(), fig.get_figheight()
-
-    def lines(text: str, size: float, bold: bool = False) -> list[str]:
-        # DejaVu Sans averages ~0.56 em per character, ~0.64 in bold
-        per_line = int(0.95 * w * 72 / (size * (0.64 if bold else 0.56)))
-        return textwrap.wrap(text, per_line) or [""]
-
-    def height_of(size: float) -> float:
-        return size * 1.35 / (h * 72)
-
-    y = 1 - 0.025
-    with style():
-        for gid, text, size, kw in (
-            ("title", title, 15.5, {"weight": "bold", "color": "#111111"}),
-            ("subtitle", subtitle, 10.5, {"color": "#444444"}),
-        ):
-            for i, line in enumerate(lines(text, size, bold="weight" in kw)):
-                fig.text(0.02, y, line, fontsize=size, va="top", ha="left", gid=f"{gid}-{i}", **kw)
-                y -= height_of(size)
-            y -= 0.01
-        top = y - 0.02
-        foot = [("source", source if source.startswith("Source:") else f"Source: {source}")]
-        if note:
-            foot.append(("note", note if note.startswith("Note:") else f"Note: {note}"))
-        yb = 0.02
-        for gid, text in reversed(foot):
-            for i, line in reversed(list(enumerate(lines(text, 8.3)))):
-                fig.text(0.02, yb, line, fontsize=8.3, va="bottom", ha="left", color="#555555", gid=f"{gid}-{i}")
-                yb += height_of(8.3)
-        fig.subplots_adjust(left=left, right=right, top=top, bottom=yb + below_axes)
-        _fit_left(fig, left)
-    fig._helpers_finished = True  # export refuses an unfinished chart
-    fig._helpers_texts = {
-        "title": title,
-        "subtitle": subtitle,
-        "source": foot[0][1],
-        "note": foot[1][1] if note else "",
-        "alt": alt or f"{title}. {subtitle}",
-        "below_axes": below_axes,
-    }
+def new_figure(layout: Layout = PAGE, height: float | None = None) -> Figure:
+    """A figure as wide as ``layout`` prints it; ``height`` (inches) is the plot's, with its tick labels, axis titles
+    and legend: ``finish`` adds the room the title, subtitle and footer need at this width."""
+    height = height or layout.width * 0.55
+    with style(layout):
+        fig = Figure(figsize=(layout.width, height), dpi=PRINT_DPI)  # measured at the dpi it is printed at
+    fig._helpers_layout = layout
+    fig._helpers_plot_height = height
     return fig
 
 
+def set_plot_height(fig: Figure, height: float) -> None:
+    """Change the plot's height (inches) of a figure not yet finished: the figure is resized, and ``finish`` keeps it."""
+    fig.set_figheight(height)
+    fig._helpers_plot_height = height
+
+
+def layout_of(fig: Figure) -> Layout:
+    """The layout a figure was made for (``new_figure``)."""
+    return getattr(fig, "_helpers_layout", PAGE)
+
+
+def finish(fig: Figure, title: str, subtitle: str, source: str, note: str | None = None) -> Figure:
+    """Title that states the finding, subtitle with units and scope, footer with Source and Note.
+
+    The texts are set in the layout's sizes and wrapped to the figure's width as measured by the renderer; the figure
+    grows by the room they take, so the plot keeps the height ``new_figure`` gave it. The axes are then fitted between
+    header and footer by matplotlib's ``tight_layout``. The texts are kept on the figure (``texts_of``) for the
+    caption and the plain variant.
+    """
+    if not title or not source:
+        raise FinishError("a report figure needs a title and a source line")
+    layout = layout_of(fig)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    room = (fig.get_figwidth() - 2 * MARGIN) * 0.97  # slack: hinting at a lower dpi can widen a line a little
+    source = source if source.startswith("Source:") else f"Source: {source}"
+    note = (note if note.startswith("Note:") else f"Note: {note}") if note else ""
+    head = [("title", title, layout.title, "bold", "#111111"), ("subtitle", subtitle, layout.subtitle, "normal", "#444444")]
+    foot = [("source", source, layout.foot, "normal", "#555555"), ("note", note, layout.foot, "normal", "#555555")]
+    head = [(g, _wrap(renderer, t, size, w, room, fig.dpi), size, w, c) for g, t, size, w, c in head if t]
+    foot = [(g, _wrap(renderer, t, size, w, room, fig.dpi), size, w, c) for g, t, size, w, c in foot if t]
+    head_h = MARGIN + sum(len(ls) * size * LEADING / 72 for _, ls, size, *_ in head) + GAP * len(head)
+    foot_h = MARGIN + sum(len(ls) * size * LEADING / 72 for _, ls, size, *_ in foot) + GAP
+    plot_h = getattr(fig, "_helpers_plot_height", fig.get_figheight())
+    height = plot_h + head_h + foot_h
+    fig.set_figheight(height)
+    with style(layout):
+        y = height - MARGIN
+        for gid, lines, size, weight, colour in head:
+            for i, line in enumerate(lines):
+                fig.text(MARGIN / fig.get_figwidth(), y / height, line, fontsize=size, weight=weight, color=colour,
+                         va="top", ha="left", gid=f"{gid}-{i}")  # fmt: skip
+                y -= size * LEADING / 72
+            y -= GAP
+        y = MARGIN
+        for gid, lines, size, weight, colour in reversed(foot):
+            for i, line in reversed(list(enumerate(lines))):
+                fig.text(MARGIN / fig.get_figwidth(), y / height, line, fontsize=size, weight=weight, color=colour,
+                         va="bottom", ha="left", gid=f"{gid}-{i}")  # fmt: skip
+                y += size * LEADING / 72
+    fig._helpers_rect = (0, foot_h / height, 1, 1 - head_h / height)
+    with style(layout):
+        fit(fig)
+    fig._helpers_finished = True  # export refuses an unfinished chart
+    fig._helpers_texts = {"title": title, "subtitle": subtitle, "source": source, "note": note}
+    return fig
+
+
+def fit(fig: Figure, rect=None) -> None:
+    """Fit the axes (with their tick labels, axis titles and legends) into ``rect`` (figure fraction; by default the
+    room between header and footer) with matplotlib's ``tight_layout``. If matplotlib cannot lay the figure out (axes
+    it does not manage, or no room left), that is an error naming why, not a figure left at its default positions."""
+    import warnings
+
+    rect = rect or getattr(fig, "_helpers_rect", (0, 0, 1, 1))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        for _ in range(3):  # a legend anchored in axes fraction moves with the axes: settle it in a few passes
+            fig.tight_layout(rect=rect, pad=0.5, h_pad=0.6, w_pad=0.6)
+    said = sorted({str(w.message) for w in caught if issubclass(w.category, UserWarning)})
+    if said:
+        raise FinishError("the axes could not be fitted between title and footer (matplotlib's tight_layout: "
+                          f"{'; '.join(said)}); make them with add_subplot or fig.add_gridspec, with room to spare")  # fmt: skip
+
+
+def _wrap(renderer, text: str, size: float, weight: str, room: float, dpi: float) -> list[str]:
+    """``text`` broken into lines no wider than ``room`` inches, measured as the renderer draws them."""
+    prop = FontProperties(family="DejaVu Sans", size=size, weight=weight)
+
+    def width(s: str) -> float:
+        return renderer.get_text_width_height_descent(s, prop, ismath=False)[0] / dpi
+
+    lines, line = [], ""
+    for word in text.split():
+        trial = f"{line} {word}".strip()
+        if line and width(trial) > room:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    return [*lines, line] if line else lines or [""]
+
+
 def texts_of(fig: Figure) -> dict:
-    """What ``finish`` put on the figure: title, subtitle, source, note, alt text, and the room below the axes."""
+    """What ``finish`` put on the figure: title, subtitle, source and note."""
     return dict(getattr(fig, "_helpers_texts", {}))
 
 
@@ -96,23 +135,6 @@ def caption(texts: dict) -> str:
     """A caption for a report: the finding, the units and scope, and the note."""
     note = texts.get("note", "").removeprefix("Note: ")
     return " ".join(t for t in (texts["title"].rstrip(".") + ".", texts["subtitle"], note) if t)
-
-
-def _fit_left(fig: Figure, minimum: float) -> None:
-    """Widen the left margin until the y tick labels and axis title fit inside the figure."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    renderer = FigureCanvasAgg(fig).get_renderer()
-    width_px = fig.get_figwidth() * fig.dpi
-    need = minimum
-    for ax in fig.axes:
-        texts = [t for t in [*ax.get_yticklabels(), ax.yaxis.label] if t.get_text()]
-        if texts:
-            leftmost = min(t.get_window_extent(renderer).x0 for t in texts)
-            overhang = ax.get_position().x0 * width_px - leftmost
-            need = max(need, (overhang + 0.02 * width_px) / width_px)
-    if need > minimum:
-        fig.subplots_adjust(left=min(need, 0.6))
 
 
 def figure_texts(fig: Figure, part: str) -> str:

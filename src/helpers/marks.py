@@ -13,6 +13,7 @@ import matplotlib.dates as mdates
 import pandas as pd
 from matplotlib.patches import Patch
 
+from .finish import layout_of
 from .provenance import tag
 from .style import EVIDENCE, evidence_kinds, evidence_style
 
@@ -86,7 +87,7 @@ def point(ax, x, y, label: str | None = None, *, row_id: str, evidence: str = "s
     tag(coll, row_id, evidence, url)
     txt = None
     if label:
-        txt = ax.text(x, y, label, zorder=7, **({"fontsize": 8.5, "weight": "bold"} | dict(text or {})))
+        txt = ax.text(x, y, label, zorder=7, **({"fontsize": layout_of(ax.figure).text, "weight": "bold"} | dict(text or {})))
     return coll, txt
 
 
@@ -119,7 +120,8 @@ def timeline(ax, rows: pd.DataFrame, colours: Mapping[str, str], *, min_marker_d
             span(ax, y, start, end, row_id=r["row_id"], evidence=r["evidence"], colour=colour, url=url)
         right = x_of(end + DAY)
         if r["date_relation"] == "by":
-            ax.text(right + min_marker_days * 0.3, y, "deadline", va="center", fontsize=7.5, color="#555555")
+            ax.annotate("deadline", (right, y), xytext=(3, 0), textcoords="offset points", va="center",
+                        fontsize=layout_of(ax.figure).small, color="#555555")  # fmt: skip
         elif r["date_relation"] == "since":
             ax.annotate("", xy=(right + min_marker_days * 3, y), xytext=(right, y),
                         arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.0})  # fmt: skip

