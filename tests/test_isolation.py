@@ -67,23 +67,30 @@ def _executed(path: Path) -> list:
     return [(c["source"], c["execution_count"], c["outputs"]) for c in nb["cells"] if c["cell_type"] == "code"]
 
 
+COLD = ("01", "02", "07", "10")  # a table notebook, a chart, a map, and the ledger with its ClaimReview file
+
+
 def test_a_warm_build_writes_exactly_what_a_cold_build_writes(built, tmp_path, monkeypatch):
-    """``built`` was made by the default (warm) build; the same notebooks run cold, each kernel started when needed
-    and importing nothing ahead, must give the same figure files byte for byte and the same cell outputs."""
+    """``built`` was made by the default (warm) build; notebooks of each kind run cold, each kernel started when needed
+    and importing nothing ahead, must give the same figure files byte for byte and the same cell outputs. (Four
+    notebooks, not all: each kind of work once is what the comparison needs, and a whole cold build costs the suite a
+    minute.)"""
     cold = tmp_path / "cold"
     for sub in ("data", "seeds", "notebooks"):
         shutil.copytree(built / sub, cold / sub)
     shutil.copy(built / "requirements.txt", cold / "requirements.txt")
     monkeypatch.setenv("HELPERS_PROJECT_ROOT", str(cold))
     out = io.StringIO()
-    results = build(root=cold, force=True, cold=True, out=out)
-    assert all(r.status == "ran" for r in results), out.getvalue()
+    results = build(root=cold, force=True, cold=True, only=list(COLD), out=out)
+    assert len(results) == len(COLD) and all(r.status == "ran" for r in results), out.getvalue()
     warm_figs, cold_figs = built / "reports" / "figures", cold / "reports" / "figures"
-    names = sorted(p.name for p in warm_figs.iterdir())
-    assert names == sorted(p.name for p in cold_figs.iterdir())
+    names = sorted(p.name for p in cold_figs.iterdir())
+    assert len(names) > 3 * 10, "the cold notebooks made their figures"
     different = [n for n in names if (warm_figs / n).read_bytes() != (cold_figs / n).read_bytes()]
     assert not different, f"figure files that differ between a warm and a cold build: {different}"
     for nb in notebooks(cold):
+        if not nb.name.startswith(COLD):
+            continue
         name = f"{nb.stem}.ipynb"
         warm_cells = _executed(built / "reports" / "notebooks" / name)
         cold_cells = _executed(cold / "reports" / "notebooks" / name)

@@ -142,37 +142,56 @@ def _shows_figures(path: Path) -> bool:
     return any("show(paths)" in "".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"])
 
 
-@pytest.mark.parametrize("path", notebooks(ROOT), ids=lambda p: p.name)
-def test_notebook_runs_in_jupyterlab(lab, browser, path):
+def _start(page, base: str, token: str, path: Path) -> None:
+    """Open the notebook in JupyterLab, wait for its kernel, and Run All Cells."""
+    page.goto(f"{base}/lab/tree/{path.name}?token={token}&reset", wait_until="domcontentloaded", timeout=60_000)
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.wait_for_function(READY, timeout=60_000, polling=250)
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+
+
+def _check(page, root: Path, path: Path) -> None:
+    """Every cell ran (numbered prompts, no traceback) and every figure rendered and was written."""
+    page.wait_for_function(DONE, arg=_code_cells(path), timeout=240_000, polling=250)
+    tracebacks = [t for t in page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
+                  .all_inner_texts() if "Traceback" in t]  # fmt: skip
+    assert not tracebacks, f"{path.name}: {tracebacks[0][-2000:]}"
+    prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
+    assert all(p.strip().startswith("[") and p.strip()[1:-2].isdigit() for p in prompts), (path.name, prompts)
+    if _shows_figures(path):
+        images = page.locator('.jp-OutputArea-output[data-mime-type="image/png"] img')
+        assert images.count() >= 1, f"{path.name}: no figure rendered"
+        assert page.evaluate(
+            "() => [...document.querySelectorAll('.jp-OutputArea-output[data-mime-type=\"image/png\"] img')]"
+            ".every(i => i.complete && i.naturalWidth > 500)"
+        ), f"{path.name}: a figure did not load"
+        for name in re.findall(r'FIGURE = \\"(\w+)\\"', path.read_text(encoding="utf-8")):
+            assert (root / "reports" / "figures" / f"{name}.png").is_file(), f"{name}.png not written"
+
+
+NOTEBOOKS = notebooks(ROOT)
+PAIRS = [NOTEBOOKS[i : i + 2] for i in range(0, len(NOTEBOOKS), 2)]  # two at a time: a kernel per core
+
+
+@pytest.mark.parametrize("pair", PAIRS, ids=lambda pair: "+".join(p.name[:2] for p in pair))
+def test_notebooks_run_in_jupyterlab(lab, browser, pair):
+    """Each notebook opened in JupyterLab and run with Run All Cells, two notebooks at once (in two tabs)."""
     base, token = lab["base"], lab["token"]
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    pages = {path: browser.new_page(viewport={"width": 1400, "height": 1000}) for path in pair}
     try:
-        page.goto(f"{base}/lab/tree/{path.name}?token={token}&reset", wait_until="domcontentloaded", timeout=60_000)
-        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-        page.wait_for_function(READY, timeout=60_000, polling=250)
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-        page.wait_for_function(DONE, arg=_code_cells(path), timeout=240_000, polling=250)
-        tracebacks = [t for t in page.locator('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')
-                      .all_inner_texts() if "Traceback" in t]  # fmt: skip
-        assert not tracebacks, tracebacks[0][-2000:]
-        prompts = page.locator(".jp-Notebook .jp-CodeCell .jp-InputArea-prompt").all_inner_texts()
-        assert all(p.strip().startswith("[") and p.strip()[1:-2].isdigit() for p in prompts), prompts
-        if _shows_figures(path):
-            images = page.locator('.jp-OutputArea-output[data-mime-type="image/png"] img')
-            assert images.count() >= 1, "no figure rendered"
-            assert page.evaluate(
-                "() => [...document.querySelectorAll('.jp-OutputArea-output[data-mime-type=\"image/png\"] img')]"
-                ".every(i => i.complete && i.naturalWidth > 500)"
-            ), "a figure did not load"
-            for name in re.findall(r'FIGURE = \\"(\w+)\\"', path.read_text(encoding="utf-8")):
-                assert (lab["root"] / "reports" / "figures" / f"{name}.png").is_file(), f"{name}.png not written"
+        for path, page in pages.items():
+            _start(page, base, token, path)
+        for path, page in pages.items():
+            _check(page, lab["root"], path)
     except BaseException:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{path.stem}.png"), full_page=True)
+        for path, page in pages.items():
+            page.screenshot(path=str(SCREENSHOTS / f"{path.stem}.png"), full_page=True)
         raise
     finally:
-        page.close()
+        for page in pages.values():
+            page.close()
         for session in _api(base, token, "/api/sessions") or []:  # kernels outlive the tab
             _api(base, token, f"/api/sessions/{session['id']}", method="DELETE")
 

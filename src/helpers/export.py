@@ -84,7 +84,7 @@ def export(
         raise ExportError(f"figure {name!r}: no plotted data to export beside it")
     if variants and not (alt and alt.strip()):
         raise ExportError(f"figure {name!r}: give alt=, a short alt text saying what the data shows")
-    figs = _draw_all(draw, name)
+    figs, figs_smallest = _draw_all(draw, name)
     main = "page" if "page" in figs else next(iter(figs))
     out = Path(directory) if directory else figures_dir()
     out.mkdir(parents=True, exist_ok=True)
@@ -98,23 +98,24 @@ def export(
         targets |= {f"plain.{ext}": out / f"{name}.plain.{ext}" for ext in FORMATS}
         targets["meta.json"] = out / f"{name}.meta.json"
     titles = mark_titles(data, _sources())
-    smallest: dict[str, float] = {}
+    smallest: dict[str, float] = {}  # measured once per drawn state (a layout, the plain variant), for each of its files
     with atomic_files(targets) as temps:
         for lay, fig in figs.items():
             with style(LAYOUTS.get(lay)):
                 prefix = "" if lay == main else f"{lay}."
+                size = figs_smallest[lay]
                 for ext in formats if lay == main else (FORMATS if variants else ()):
                     _save(fig, temps[prefix + ext], ext, dpi if ext == "png" and lay == main else PRINT_DPI, titles)
-                    smallest[targets[prefix + ext].name] = figcheck.smallest_text(fig)
+                    smallest[targets[prefix + ext].name] = size
                 if variants and lay == main:
                     if main == "page":
                         _save(fig, temps["page.png"], "png", PRINT_DPI, titles)
-                        smallest[targets["page.png"].name] = figcheck.smallest_text(fig)
+                        smallest[targets["page.png"].name] = size
                     with _plain(fig):
-                        figcheck.check(fig, name, f"{lay}, plain", _min_pt(fig))
+                        plain_size = figcheck.check(fig, name, f"{lay}, plain", _min_pt(fig))
                         for ext in FORMATS:
                             _save(fig, temps[f"plain.{ext}"], ext, dpi, titles)
-                            smallest[targets[f"plain.{ext}"].name] = figcheck.smallest_text(fig)
+                            smallest[targets[f"plain.{ext}"].name] = plain_size
         data.to_csv(temps["csv"], index=False, lineterminator="\n", date_format="%Y-%m-%d")
         if variants:
             texts = texts_of(figs[main])
@@ -145,8 +146,8 @@ def _min_pt(fig: Figure) -> float:
     return layout_of(fig).min_pt
 
 
-def _draw_all(draw: Draw | Figure, name: str) -> dict[str, Figure]:
-    """Each published layout's figure, finished and checked."""
+def _draw_all(draw: Draw | Figure, name: str) -> tuple[dict[str, Figure], dict[str, float]]:
+    """Each published layout's figure, finished and checked, and the smallest text of each."""
     if isinstance(draw, Figure):
         figs = {layout_of(draw).name: draw}
     elif callable(draw):
@@ -161,12 +162,13 @@ def _draw_all(draw: Draw | Figure, name: str) -> dict[str, Figure]:
             figs[lay] = fig
     else:
         raise ExportError(f"figure {name!r}: export takes a draw(layout) function or a Figure, not {type(draw).__name__}")
+    smallest = {}
     for lay, fig in figs.items():
         if not is_finished(fig):
             raise ExportError(f"figure {name!r} ({lay} layout) was not passed through finish() (title, subtitle, source)")
         with style(layout_of(fig)):
-            figcheck.check(fig, name, lay, _min_pt(fig))
-    return figs
+            smallest[lay] = figcheck.check(fig, name, lay, _min_pt(fig))
+    return figs, smallest
 
 
 def _save(fig: Figure, path: Path, ext: str, dpi: float, titles: dict[str, str]) -> None:

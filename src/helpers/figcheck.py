@@ -114,10 +114,9 @@ def smallest_text(fig: Figure) -> float:
     return round(min(sizes), 2) if sizes else 0.0
 
 
-def problems(fig: Figure, min_pt: float) -> list[str]:
+def problems(fig: Figure, min_pt: float, texts: list[Drawn] | None = None) -> list[str]:
     """Every fault of the drawn figure, in words: which texts, and by how much."""
-    renderer = FigureCanvasAgg(fig).get_renderer()
-    texts = drawn_texts(fig, renderer)
+    texts = drawn_texts(fig) if texts is None else texts
     px = fig.dpi / 72  # display pixels per point
     tol = TOLERANCE_PT * px
     W, H = fig.bbox.width, fig.bbox.height
@@ -151,12 +150,15 @@ def problems(fig: Figure, min_pt: float) -> list[str]:
     return out
 
 
-def check(fig: Figure, name: str, layout_name: str, min_pt: float) -> None:
-    """Raise ``FigureCheckError`` naming the figure, the layout and every fault found."""
-    found = problems(fig, min_pt)
+def check(fig: Figure, name: str, layout_name: str, min_pt: float) -> float:
+    """Raise ``FigureCheckError`` naming the figure, the layout and every fault found; else return the smallest text
+    size drawn (points)."""
+    texts = drawn_texts(fig)
+    found = problems(fig, min_pt, texts)
     if found:
         lines = "\n  - ".join(found)
         raise FigureCheckError(f"figure {name!r} ({layout_name} layout) fails the figure check:\n  - {lines}")
+    return round(min(d.text.get_fontsize() for d in texts), 2) if texts else 0.0
 
 
 def _colour(c) -> str | None:

@@ -101,7 +101,14 @@ def fit(fig: Figure, rect=None) -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
         for _ in range(3):  # a legend anchored in axes fraction moves with the axes: settle it in a few passes
+            before = [ax.get_position().bounds for ax in fig.axes]
             fig.tight_layout(rect=rect, pad=0.5, h_pad=0.6, w_pad=0.6)
+            if before and all(
+                abs(a - b) < 1e-4
+                for p, q in zip(before, (ax.get_position().bounds for ax in fig.axes), strict=True)
+                for a, b in zip(p, q, strict=True)
+            ):
+                break  # settled  # fmt: skip
     said = sorted({str(w.message) for w in caught if issubclass(w.category, UserWarning)})
     if said:
         raise FinishError("the axes could not be fitted between title and footer (matplotlib's tight_layout: "
