@@ -62,8 +62,8 @@ def finish(fig: Figure, title: str, subtitle: str, source: str, note: str | None
     note = (note if note.startswith("Note:") else f"Note: {note}") if note else ""
     head = [("title", title, layout.title, "bold", "#111111"), ("subtitle", subtitle, layout.subtitle, "normal", "#444444")]
     foot = [("source", source, layout.foot, "normal", "#555555"), ("note", note, layout.foot, "normal", "#555555")]
-    head = [(g, _wrap(renderer, t, size, w, room, fig.dpi), size, w, c) for g, t, size, w, c in head if t]
-    foot = [(g, _wrap(renderer, t, size, w, room, fig.dpi), size, w, c) for g, t, size, w, c in foot if t]
+    head = [(g, wrap_to_width(renderer, t, size, w, room, fig.dpi), size, w, c) for g, t, size, w, c in head if t]
+    foot = [(g, wrap_to_width(renderer, t, size, w, room, fig.dpi), size, w, c) for g, t, size, w, c in foot if t]
     head_h = MARGIN + sum(len(ls) * size * LEADING / 72 for _, ls, size, *_ in head) + GAP * len(head)
     foot_h = MARGIN + sum(len(ls) * size * LEADING / 72 for _, ls, size, *_ in foot) + GAP
     plot_h = getattr(fig, "_helpers_plot_height", fig.get_figheight())
@@ -115,8 +115,9 @@ def fit(fig: Figure, rect=None) -> None:
                           f"{'; '.join(said)}); make them with add_subplot or fig.add_gridspec, with room to spare")  # fmt: skip
 
 
-def _wrap(renderer, text: str, size: float, weight: str, room: float, dpi: float) -> list[str]:
-    """``text`` broken into lines no wider than ``room`` inches, measured as the renderer draws them."""
+def wrap_to_width(renderer, text: str, size: float, weight: str, room: float, dpi: float) -> list[str]:
+    """``text`` broken into lines no wider than ``room`` inches at ``size`` points, measured as the renderer draws them
+    (a figure's header and footer, a map's key note)."""
     prop = FontProperties(family="DejaVu Sans", size=size, weight=weight)
 
     def width(s: str) -> float:

@@ -13,12 +13,11 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import Collection
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 from matplotlib.transforms import Bbox
 from shapely.geometry import box
 
 from ..facts import source_kinds
-from ..finish import GAP, fit, layout_of, set_plot_height
+from ..finish import GAP, fit, layout_of, set_plot_height, wrap_to_width
 from ..provenance import source_line as chart_source_line
 from ..style import lighten
 from .basemap import WGS84, GeoError, Region, frame_bounds, projected_countries, provenance
@@ -159,26 +158,12 @@ def key_note(key, legend, text: str, below: bool = False, **kw):
     leg, panel = legend.get_window_extent(renderer), key.get_window_extent(renderer)
     pad = size * 0.6  # points between the box's edge and its text
     room = (panel.width if below else panel.x1 - leg.x1) / fig.dpi - 4 * pad / 72
-    lines = "\n".join(line for part in text.split("\n") for line in _wrap(renderer, part, size, room * fig.dpi))
+    lines = "\n".join(line for part in text.split("\n") for line in wrap_to_width(renderer, part, size, "normal", room, fig.dpi))
     at, offset = ((0, 0), (pad, -2 * pad)) if below else ((1, 1), (3 * pad, -pad))
     style = {"fontsize": size, "va": "top", "ha": "left", "zorder": 8, "gid": "finding", "annotation_clip": False,
              "clip_on": False,  # unclipped: tight_layout (finish) then makes room for it
              "bbox": {"facecolor": "white", "edgecolor": "#999999", "pad": pad}} | kw  # fmt: skip
     return key.annotate(lines, xy=at, xycoords=legend, xytext=offset, textcoords="offset points", **style)
-
-
-def _wrap(renderer, text: str, size: float, room: float) -> list[str]:
-    """``text`` broken into lines no wider than ``room`` pixels, as the renderer draws it at ``size`` points."""
-    prop = FontProperties(size=size)
-    lines, line = [], ""
-    for word in text.split():
-        trial = f"{line} {word}".strip()
-        if line and renderer.get_text_width_height_descent(trial, prop, ismath=False)[0] > room:
-            lines.append(line)
-            line = word
-        else:
-            line = trial
-    return [*lines, line] if line else lines or [""]
 
 
 def fill(colour: str, kind: str) -> dict:
