@@ -181,3 +181,14 @@ def test_loading_validated_tables_imports_neither_geopandas_nor_pandera_nor_matp
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]", f"loading tables imported {done.stdout.strip()}"
+
+
+def test_a_band_covers_its_period_both_ends_included_and_carries_its_row():
+    fig = new_figure()
+    ax = fig.add_subplot()
+    patch = marks.band(ax, pd.Timestamp("2021-12-01"), pd.Timestamp("2021-12-31"), row_id="ev_x", evidence="planned",
+                       colour="#1845fb", url="https://example.org/x")  # fmt: skip
+    x0, x1 = patch.get_x(), patch.get_x() + patch.get_width()
+    assert (x0, x1) == (marks.x_of("2021-12-01"), marks.x_of("2022-01-01")), "31 days, the last one included"
+    assert patch.get_gid() == "ev_x.planned" and patch.get_url() == "https://example.org/x"
+    assert patch.get_linestyle() == "--", "drawn in the evidence style of a plan"

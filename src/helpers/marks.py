@@ -1,4 +1,4 @@
-"""Evidence-aware drawing primitives: a value, a span, a day, a lower bound, a labelled point, a timeline.
+"""Evidence-aware drawing primitives: a value, a span, a band, a day, a lower bound, a labelled point, a timeline.
 
 Each primitive draws one mark for one data row in the house style for its evidence (see ``style``) and tags it
 with the row's id and source link (see ``provenance``). The notebook decides what to draw and where; these only
@@ -69,6 +69,12 @@ def lower_bound(ax, at, value, *, colour: str, length: float, horizontal: bool =
 def span(ax, y, start, end, *, row_id: str, evidence: str, colour: str, url: str | None = None, height: float = 0.6, **kw):
     """A period (an imprecise date: a month, a year, a span of days) as a horizontal bar, both ends included."""
     (patch,) = ax.barh(y, days(start, end), left=x_of(start), height=height, **(evidence_style(evidence, colour) | kw))
+    return tag(patch, row_id, evidence, url)
+
+
+def band(ax, start, end, *, row_id: str, evidence: str, colour: str, url: str | None = None, **kw):
+    """A period (both ends included) as a band across the whole height of the axes: a deadline month, a story's dates."""
+    patch = ax.axvspan(x_of(start), x_of(pd.Timestamp(end) + DAY), **(evidence_style(evidence, colour) | kw))
     return tag(patch, row_id, evidence, url)
 
 
