@@ -17,9 +17,6 @@ from matplotlib.collections import Collection
 ARTICLE = ("seed_file", "article_part")
 
 
-FLAGGED = ("contradicted", "misleading", "mistranslated")  # shown on the mark itself, not only in the ledger
-
-
 class ProvenanceError(ValueError):
     pass
 
@@ -58,6 +55,11 @@ def tag(artist: Artist, row_id: str, evidence: str, url: str | None = None) -> A
         else:
             artist.set_url(url)
     return artist
+
+
+def publisher_name(source) -> str:
+    """A source's publisher as a source line prints it: 'Burkina Info (republishing Faso7)' -> 'Burkina Info'."""
+    return str(source["publisher"]).split(" (")[0]
 
 
 def _span(start: str, end: str | None = None) -> str:
@@ -107,9 +109,9 @@ def source_line(tables, data: pd.DataFrame, extra: str = "", also: Iterable[str]
         if s["kind"] in ARTICLE:
             article.append(article_credit(tables, i))
         elif s["kind"] == "dataset":
-            datasets.append(str(s["publisher"]).split(" (")[0])
+            datasets.append(publisher_name(s))
         else:
-            outside.append(str(s["publisher"]).split(" (")[0])
+            outside.append(publisher_name(s))
     parts = []
     if article:
         seeds = dict.fromkeys(a.split(", its ")[0] for a in article)
@@ -151,7 +153,9 @@ def verdicts(tables, quotes: pd.Series, types: Iterable[str] | None = None) -> p
 
 def flag(label: str, verdict) -> str:
     """A label with the ledger's verdict appended when the record contradicts or misrepresents it."""
-    return f"{label} ✗ {verdict}" if isinstance(verdict, str) and verdict in FLAGGED else label
+    from . import verdicts as scale
+
+    return f"{label} ✗ {verdict}" if isinstance(verdict, str) and verdict in scale.flagged() else label
 
 
 def _words(row: pd.Series) -> str:
@@ -172,7 +176,7 @@ def _publisher(sources: pd.DataFrame | None, source_id) -> str:
     if s["kind"] == "seed_file":
         return "the article"
     when = f", {s['date']}" if pd.notna(s.get("date")) else ""
-    return f"{str(s['publisher']).split(' (')[0]}{when}"
+    return f"{publisher_name(s)}{when}"
 
 
 def mark_titles(data: pd.DataFrame, sources: pd.DataFrame | None) -> dict[str, str]:

@@ -34,6 +34,14 @@ def severity(root: Path | None = None) -> list[str]:
     return sorted(sc, key=lambda v: 4.5 if sc[v]["ratingValue"] is None else sc[v]["ratingValue"])
 
 
+def flagged(root: Path | None = None) -> list[str]:
+    """The verdicts a figure shows on the mark itself, not only in the ledger: those rated 2 or worst (contradicted,
+    misleading, mistranslated), worst first."""
+    sc = scale(root)
+    return sorted((v for v, d in sc.items() if d["ratingValue"] is not None and d["ratingValue"] <= 2),
+                  key=lambda v: sc[v]["ratingValue"])  # fmt: skip
+
+
 def rating(verdict: str, root: Path | None = None) -> int | None:
     """ClaimReview's ratingValue (1 worst .. 5 best), or None for a verdict that is not a rating of truth."""
     return scale(root).get(verdict, {}).get("ratingValue")
