@@ -78,6 +78,38 @@ def test_two_exports_are_byte_identical_and_embed_no_date(tables, tmp_path):
     assert b"CreationDate" not in a["pdf"].read_bytes() and b"<dc:date>" not in a["svg"].read_bytes()
 
 
+def _embedded_fonts(pdf: bytes) -> list:
+    """The TrueType fonts embedded in a PDF (its /FontFile2 streams), read back with fontTools."""
+    import io
+    import zlib
+
+    from fontTools.ttLib import TTFont
+
+    fonts = []
+    for m in re.finditer(rb"/FontFile2 (\d+) 0 R", pdf):
+        obj = re.search(rb"\n" + m.group(1) + rb" 0 obj\n<<(.*?)>>\nstream\n", pdf, re.S)
+        length = int(re.search(rb"/Length (\d+)", obj.group(1)).group(1))
+        fonts.append(TTFont(io.BytesIO(zlib.decompress(pdf[obj.end() : obj.end() + length]))))
+    return fonts
+
+
+def test_pdf_fonts_are_embedded_as_text_without_their_layout_tables(tables, tmp_path):
+    """The PDF embeds its fonts (text stays text) without the OpenType layout tables no PDF viewer reads, whose
+    subsetting was most of a PDF's cost; fontTools' defaults are restored after the save."""
+    from fontTools import subset
+
+    before = list(subset.Options._drop_tables_default)
+    draw, data = _draw(tables)
+    paths = export(draw, "fonts", data, alt="Six bars.", formats=("pdf",), variants=False, directory=tmp_path)
+    fonts = _embedded_fonts(paths["pdf"].read_bytes())
+    assert fonts, "the PDF embeds its fonts"
+    for font in fonts:
+        assert "glyf" in font and "cmap" in font, "each font keeps its outlines and character map"
+        kept = [t for t in ("GSUB", "GPOS", "GDEF", "kern") if t in font]
+        assert not kept, f"layout tables embedded: {kept}"
+    assert subset.Options._drop_tables_default == before, "fontTools' defaults restored after the save"
+
+
 def test_failed_export_leaves_previous_files_and_no_partial_file(tables, tmp_path, monkeypatch):
     draw, data = _draw(tables)
     good = export(draw, "atomic", data, alt="Six bars.", directory=tmp_path)
