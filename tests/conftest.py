@@ -46,15 +46,13 @@ def scratch(tmp_path, monkeypatch) -> Scratch:
     return Scratch(tmp_path)
 
 
-@pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    """The whole collection built once, in a scratch copy of the project, by the real build."""
+def _build_collection(root: Path) -> None:
+    """A scratch copy of the project at ``root``, built by the real build (every notebook, forced)."""
     import io
     import os
 
     from helpers.builder import build
 
-    root = tmp_path_factory.mktemp("project")
     for sub in ("data", "seeds", "notebooks"):
         shutil.copytree(ROOT / sub, root / sub)
     shutil.copy(ROOT / "requirements.txt", root / "requirements.txt")
@@ -70,6 +68,31 @@ def built(tmp_path_factory) -> Path:
             os.environ["HELPERS_PROJECT_ROOT"] = old
     failed = [f"{r.name}: {r.message}" for r in results if r.status != "ran"]
     assert not failed, "build failed:\n" + "\n".join(failed) + "\n" + log.getvalue()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The whole collection built once, in a scratch copy of the project, by the real build.
+
+    ``make test`` runs the tests in two processes (pytest-xdist); the first that needs this build makes it in the
+    run's shared temp folder while holding a lock, and the other waits for it and reads the same copy (tests that
+    change it take a copy of their own: ``project``). A build that failed is not reused: the next process builds
+    again and fails with its own message."""
+    import fcntl
+    import os
+
+    if "PYTEST_XDIST_WORKER" not in os.environ:  # one process: a build of its own
+        root = tmp_path_factory.mktemp("project")
+        _build_collection(root)
+        return root
+    shared = tmp_path_factory.getbasetemp().parent  # this run's folder, shared by its worker processes
+    root, done = shared / "project", shared / "project.built"
+    with open(shared / "project.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            shutil.rmtree(root, ignore_errors=True)
+            _build_collection(root)
+            done.touch()
     return root
 
 

@@ -138,9 +138,14 @@ def _add_second_article(root: Path) -> None:
     assert not problems, "\n".join(map(str, problems))
 
 
-def test_with_a_second_article_added_the_whole_collection_builds_offline(project, tmp_path):
-    """One forced build proves two things: the recipe for a second article holds for this collection (every notebook
-    builds with a third story and a second seed in the tables), and no kernel reaches beyond loopback."""
+def test_with_a_second_article_added_the_whole_collection_builds_offline(tmp_path):
+    """One build proves two things: the recipe for a second article holds for this collection (every notebook builds
+    with a third story and a second seed in the tables), and no kernel reaches beyond loopback. It builds a fresh copy
+    of the collection, not the shared build's, so it runs beside the tests of that build."""
+    project = tmp_path / "project"
+    for sub in ("data", "seeds", "notebooks"):
+        shutil.copytree(ROOT / sub, project / sub)
+    shutil.copy(ROOT / "requirements.txt", project / "requirements.txt")
     guard = tmp_path / "guard"
     guard.mkdir()
     (guard / "sitecustomize.py").write_text(GUARD)
