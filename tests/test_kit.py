@@ -224,3 +224,41 @@ def test_a_band_covers_its_period_both_ends_included_and_carries_its_row():
     assert (x0, x1) == (marks.x_of("2021-12-01"), marks.x_of("2022-01-01")), "31 days, the last one included"
     assert patch.get_gid() == "ev_x.planned" and patch.get_url() == "https://example.org/x"
     assert patch.get_linestyle() == "--", "drawn in the evidence style of a plan"
+
+
+def test_a_timeline_returns_the_line_of_each_row_where_its_mark_is_drawn():
+    rows = pd.DataFrame({
+        "row_id": ["ev_a", "ev_b", "ev_c"], "story": ["s"] * 3, "label": ["a", "b", "c"],
+        "start": pd.to_datetime(["2020-01-04", "2020-02-01", "2020-03-01"]),
+        "end": pd.to_datetime(["2020-01-04", "2020-02-29", "2020-03-31"]), "time_precision": [1, 3, 3],
+        "date_relation": ["on", "by", "on"], "date_basis": ["stated", "stated", "inferred"],
+        "evidence": ["stated", "planned", "outside"], "source_id": ["src"] * 3,
+    })  # fmt: skip
+    ax = new_figure().add_subplot()
+    ys = marks.timeline(ax, rows, {"s": "#1845fb"}, min_marker_days=10)
+    assert ys == marks.positions(rows) == {"ev_a": 2, "ev_b": 1, "ev_c": 0}, "first row on top"
+    drawn = {}
+    for artist in [*ax.collections, *ax.patches]:
+        rid = (artist.get_gid() or "").split(".")[0]
+        if rid in ys:  # a diamond's offset, or a span's centre line
+            offsets = artist.get_offsets() if hasattr(artist, "get_offsets") else None
+            drawn[rid] = offsets[0][1] if offsets is not None else artist.get_y() + artist.get_height() / 2
+    assert drawn == ys, "each row's mark sits on the line returned for it"
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert [labels[ys[r]] for r in rows["row_id"]] == ["a", "b", "c *"], "each row's label on its line"
+    with pytest.raises(marks.MarksError, match="distinct row ids"):
+        marks.positions(pd.DataFrame({"row_id": ["ev_a", "ev_a"]}))
+
+
+def test_a_derived_row_names_its_rows_quotes_nobody_and_says_how_it_was_derived():
+    from helpers.provenance import derived_row, mark_titles
+
+    level = {"id": "tr_level", "source_id": "art", "quote": "over 5,000"}
+    cut = {"id": "tr_cut", "source_id": "art", "quote": "by two thousand"}
+    row = derived_row([level, cut], "-", "derived: 5,000+ minus 2,000", value=3000, evidence="stated")
+    assert row["row_id"] == "tr_level - tr_cut" and row["table"] == "derived" and row["source_id"] == "art"
+    assert row["quote"] is None and row["evidence"] == "derived", "no source says it; it is ours"
+    assert mark_titles(pd.DataFrame([row]), None)["tr_level - tr_cut"].startswith("derived: 5,000+ minus 2,000")
+    for bad in ([[level], "-", "x"], [[level, cut], "*", "x"], [[level, cut], "-", " "]):
+        with pytest.raises(ProvenanceError):
+            derived_row(*bad)

@@ -128,6 +128,24 @@ def test_impossible_calendar_date(scratch, bad):
     _one(_problems(), "data/events.csv", f"row {row} ", "'date'", repr(bad), "real calendar date")
 
 
+@pytest.mark.parametrize(("column", "bad"), [("deadline", "2021-13"), ("outcome_date", "2021-02-30")])
+def test_impossible_plan_date(scratch, column, bad):
+    """A plan's dates are typed on load (deadline_start, deadline_end): one that is no real date is an error, not a
+    plan silently without a deadline."""
+    row = scratch.edit("plans", "pl_north_bases_by_december", column, bad)
+    _one(_problems(), "data/plans.csv", f"row {row} ", f"'{column}'", repr(bad), "real calendar date")
+
+
+def test_a_plans_dates_are_typed_as_the_period_they_can_mean():
+    plans = load_all()["plans"].set_index("id")
+    by_december = plans.loc["pl_north_bases_by_december"]  # deadline 2021-12: the whole month
+    assert (by_december["deadline_start"], by_december["deadline_end"]) == (pd.Timestamp("2021-12-01"),
+                                                                          pd.Timestamp("2021-12-31"))  # fmt: skip
+    undated = plans[plans["deadline"].isna()]
+    assert len(undated) and undated["deadline_start"].isna().all() and undated["deadline_end"].isna().all()
+    assert (plans["outcome_date_start"] <= plans["outcome_date_end"]).all()
+
+
 def test_a_word_in_a_date_column(scratch):
     row = scratch.edit("events", "ev_un_speech", "date", "yesterday")
     _one(_problems(), "data/events.csv", f"row {row} ", "'date'", "'yesterday'")

@@ -102,21 +102,33 @@ def evidence_handles(kinds: Iterable[str], colour: str) -> list[Patch]:
     return [Patch(**evidence_style(k, colour), label=EVIDENCE[k]["label"]) for k in evidence_kinds(kinds)]
 
 
+def positions(rows: pd.DataFrame) -> dict[str, int]:
+    """Where each row goes on a chart of one row per line, first row on top: row_id -> y (the last row at 0), as
+    ``timeline`` places them, so that what is drawn beside a row finds its line by id."""
+    ids = list(rows["row_id"])
+    if len(set(ids)) != len(ids):
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        raise MarksError(f"rows drawn one per line need distinct row ids; repeated: {twice}")
+    return {rid: len(ids) - 1 - i for i, rid in enumerate(ids)}
+
+
 def timeline(ax, rows: pd.DataFrame, colours: Mapping[str, str], *, min_marker_days: float,
-             urls: Mapping[str, str] | None = None) -> None:  # fmt: skip
+             urls: Mapping[str, str] | None = None) -> dict[str, int]:  # fmt: skip
     """Rows as a timeline, first row on top: an exact day shorter than ``min_marker_days`` as a diamond, anything
     less precise as a span over the period it can mean. A 'by' date is labelled as a deadline, a 'since' date gets
     an arrow onwards, an inferred date a '*' after its label.
 
     ``rows`` needs the columns row_id, story, label, start, end, time_precision, date_relation, date_basis,
-    evidence and source_id; ``colours`` maps a story to its colour; ``urls`` a source id to its link.
+    evidence and source_id; ``colours`` maps a story to its colour; ``urls`` a source id to its link. Returns each
+    row's line (``positions``).
     """
     n = len(rows)
     if n > MAX_LABELLED:
         raise MarksError(f"too many rows to label one by one on a timeline: {n} > {MAX_LABELLED}; filter or aggregate first")
     urls = urls or {}
-    for i, (_, r) in enumerate(rows.iterrows()):
-        y = n - 1 - i
+    ys = positions(rows)
+    for _, r in rows.iterrows():
+        y = ys[r["row_id"]]
         colour = colours[r["story"]]
         url = urls.get(r["source_id"])
         start, end = r["start"], r["end"]
@@ -135,3 +147,4 @@ def timeline(ax, rows: pd.DataFrame, colours: Mapping[str, str], *, min_marker_d
     ax.set_yticks(range(n), labels[::-1])
     ax.set_ylim(-0.7, n - 0.3)
     ax.grid(axis="x")
+    return ys

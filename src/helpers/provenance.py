@@ -46,6 +46,20 @@ def plotted_row(table: str, row, **values) -> dict:
     return {"table": table, "row_id": row["id"], "source_id": row["source_id"], "quote": quote, **values}
 
 
+def derived_row(rows, how: str, derivation: str, **values) -> dict:
+    """One row of a figure's CSV for a value we computed from table rows, which no source states (the 2023 level: the
+    2021 level minus the planned cut). Its ``row_id`` names the rows and how they were combined ('tr_a - tr_b'); its
+    source is the first row's; it quotes nobody; ``derivation`` says in words how it was computed (the hover text of
+    its marks); ``evidence`` is 'derived'."""
+    if how not in ("-", "+") or len(rows) < 2:
+        raise ProvenanceError(f"a derived row combines two or more table rows with '-' or '+', not {len(rows)} with {how!r}")
+    if not derivation.strip():
+        raise ProvenanceError("a derived row says how it was derived (derivation)")
+    row_id = f" {how} ".join(str(r["id"]) for r in rows)
+    return {"table": "derived", "row_id": row_id, "source_id": rows[0]["source_id"], "quote": None,
+            "derivation": derivation, **values, "evidence": "derived"}  # fmt: skip
+
+
 def tag(artist: Artist, row_id: str, evidence: str, url: str | None = None) -> Artist:
     """Put a row's id (and how it is known) and its source link on a drawn mark."""
     artist.set_gid(gid(row_id, evidence))
@@ -160,7 +174,7 @@ def flag(label: str, verdict) -> str:
 
 def _words(row: pd.Series) -> str:
     """A plotted row's own words: its verbatim quote where it has one, else its label."""
-    for col in ("quote", "label", "line", "name", "series", "plan", "verdict"):
+    for col in ("quote", "derivation", "label", "line", "name", "series", "plan", "verdict"):
         v = row.get(col)
         if v is not None and not (isinstance(v, float) and pd.isna(v)) and v is not pd.NA and str(v).strip():
             return f"“{v}”" if col == "quote" else str(v)

@@ -11,12 +11,12 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 
 import pandas as pd
 
-from .rules import ANY_DATE, Context
+from .dates import period_of
+from .rules import Context
 from .text import normalise
 
 
@@ -144,28 +144,10 @@ def rule_in_sentences(df: pd.DataFrame, ctx: Context):
     yield ("id", "a sentence of data/sentences.csv that names this row in checked_by", df["id"].isin(sorted(named)).astype(bool))
 
 
-def _bounds(written: str | None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """The first and last day a date written at its precision (YYYY, YYYY-MM or YYYY-MM-DD) can mean."""
-    if not isinstance(written, str) or not ANY_DATE.match(written):
-        return None
-    parts = [int(x) for x in written.split("-")]
-    if len(parts) == 1:
-        return pd.Timestamp(parts[0], 1, 1), pd.Timestamp(parts[0], 12, 31)
-    if len(parts) == 2:
-        if not 1 <= parts[1] <= 12:
-            return None
-        return pd.Timestamp(*parts, 1), pd.Timestamp(*parts, calendar.monthrange(*parts)[1])
-    try:
-        day = pd.Timestamp(*parts)
-    except ValueError:
-        return None
-    return day, day
-
-
 def rule_plan_verdict(df: pd.DataFrame, ctx: Context):
     """met and met_late compare the outcome with a deadline; a plan without one is carried_out, never met."""
-    dl = df["deadline"].map(_bounds)
-    out = df["outcome_date"].map(_bounds)
+    dl = df["deadline"].map(period_of)
+    out = df["outcome_date"].map(period_of)
     timed = df["verdict"].isin(["met", "met_late"])
     yield ("deadline", "a deadline for met or met_late (a plan with none that was done is carried_out)", ~(timed & dl.isna()))
     yield ("deadline", "no deadline for carried_out (with a deadline the verdict is met or met_late)",

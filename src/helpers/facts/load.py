@@ -1,5 +1,6 @@
-"""Typed loading: every table validated, then typed (dates with ``start`` and ``end``, counts as Int64,
-coded values as categoricals), handed out through ``Tables``, which records which tables a notebook reads.
+"""Typed loading: every table validated, then typed (dates with ``start`` and ``end``, a date column of its own
+precision, such as a plan's ``deadline``, with ``deadline_start`` and ``deadline_end``, counts as Int64, coded values as
+categoricals), handed out through ``Tables``, which records which tables a notebook reads.
 
 Reads done here on the package's own behalf (validation reads every table, as they refer to each other) are
 marked internal (``readlog``), so the build's read log holds only what the notebook itself asked for.
@@ -16,6 +17,7 @@ import pandas as pd
 
 from .. import paths
 from ..readlog import internal, note_read
+from .dates import period_of
 from .problems import DataError
 from .read import RawTable, datapackage, read_raw, resource
 from .schema import validate
@@ -49,6 +51,11 @@ def _typed(t: RawTable, res: dict) -> pd.DataFrame:
             df[col] = pd.Categorical(
                 df[col].astype(object).where(df[col].notna(), None), categories=cats, ordered=kind == "integer"
             )
+    for f in res["schema"]["fields"]:
+        if f.get("x-period"):  # a date written at its own precision: the first and last day it can mean
+            bounds = [period_of(v) or (pd.NaT, pd.NaT) for v in df[f["name"]].astype(object)]
+            df[f"{f['name']}_start"] = pd.to_datetime(pd.Series([a for a, _ in bounds], index=df.index))
+            df[f"{f['name']}_end"] = pd.to_datetime(pd.Series([b for _, b in bounds], index=df.index))
     if "date" in df.columns and "time_precision" in df.columns:
         periods = [
             _period(d, e, int(p)) if d is not pd.NA and d is not None else (pd.NaT, pd.NaT)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import paths
+from .dates import period_of
 from .ledger_rules import LEDGER_RULES
 from .problems import Problem
 from .read import RawTable, datapackage, read_raw, resource
@@ -46,6 +47,9 @@ def _column(field: dict) -> pa.Column:
         checks.append(pa.Check(lambda v, a=tuple(allowed): v in a, element_wise=True, error=f"one of {', '.join(allowed)}"))
     if "pattern" in c:
         checks.append(pa.Check.str_matches(c["pattern"], error=_expected_for(field, f"text matching {c['pattern']}")))
+    if field.get("x-period"):  # typed on load as <name>_start and <name>_end (load.py)
+        real = _expected_for(field, "a real calendar date written as YYYY, YYYY-MM or YYYY-MM-DD")
+        checks.append(pa.Check(lambda v: period_of(v) is not None, element_wise=True, error=real))
     if "minimum" in c:
         lo = c["minimum"]
         checks.append(
