@@ -139,39 +139,6 @@ def source_line(tables, data: pd.DataFrame, extra: str = "", also: Iterable[str]
     return line + (f" {extra}" if extra else "")
 
 
-def verdicts(tables, quotes: pd.Series, types: Iterable[str] | None = None) -> pd.Series:
-    """The claims ledger's verdict for each quote: the worst verdict among the claims whose words overlap it (one
-    contains the other, after the quote normalisation), or <NA> when the ledger has no such claim.
-
-    ``types`` keeps only claims of those ``claim_type`` s: a date on a timeline answers to the ledger's date and
-    actor claims, not to how the article characterised the event."""
-    from .facts.text import normalise
-
-    ledger = tables["claims"]
-    if types is not None:
-        ledger = ledger[ledger["claim_type"].isin(list(types))]
-    claims = [(normalise(str(q)), str(v)) for q, v in zip(ledger["quote"], ledger["verdict"], strict=True)]
-    from . import verdicts as scale  # the ledger's verdicts worst first: a mark gets the worst that applies
-
-    rank = {v: i for i, v in enumerate(scale.severity())}
-
-    def worst(quote) -> object:
-        if pd.isna(quote):
-            return pd.NA
-        q = normalise(str(quote))
-        found = [v for c, v in claims if c in q or q in c]
-        return min(found, key=lambda v: rank.get(v, len(rank))) if found else pd.NA
-
-    return pd.Series([worst(q) for q in quotes], index=quotes.index, dtype="string")
-
-
-def flag(label: str, verdict) -> str:
-    """A label with the ledger's verdict appended when the record contradicts or misrepresents it."""
-    from . import verdicts as scale
-
-    return f"{label} ✗ {verdict}" if isinstance(verdict, str) and verdict in scale.flagged() else label
-
-
 def _words(row: pd.Series) -> str:
     """A plotted row's own words: its verbatim quote where it has one, else its label."""
     for col in ("quote", "derivation", "label", "line", "name", "series", "plan", "verdict"):

@@ -1,15 +1,21 @@
 """The verdict scale, read from the data package (``x-verdict-scale`` in ``data/datapackage.json``): one home for
 the verdicts' order (best first), what each is for (fact, quotation, plan), what it means, what it needs, and how
 schema.org ClaimReview rates it. The validator enforces what each verdict needs (``facts.rules``); ClaimReview,
-the claims page and the figures take the order and ratings from here."""
+the claims page and the figures take the order and ratings from here; a figure's marks take the ledger's verdict on
+their words from ``of_quotes`` and show it with ``flag``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import paths
 from .facts.read import datapackage
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @lru_cache(maxsize=4)
@@ -79,3 +85,34 @@ def ink(verdict: str, root: Path | None = None) -> str:
 
     r, g, b = to_rgb(colour(verdict, root))
     return "white" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45 else "#111111"
+
+
+def of_quotes(tables, quotes: pd.Series, types: Iterable[str] | None = None) -> pd.Series:
+    """The claims ledger's verdict for each quote: the worst verdict among the claims whose words overlap it (one
+    contains the other, after the quote normalisation), or <NA> when the ledger has no such claim.
+
+    ``types`` keeps only claims of those ``claim_type`` s: a date on a timeline answers to the ledger's date and
+    actor claims, not to how the article characterised the event."""
+    import pandas as pd
+
+    from .facts.text import normalise
+
+    ledger = tables["claims"]
+    if types is not None:
+        ledger = ledger[ledger["claim_type"].isin(list(types))]
+    claims = [(normalise(str(q)), str(v)) for q, v in zip(ledger["quote"], ledger["verdict"], strict=True)]
+    rank = {v: i for i, v in enumerate(severity())}  # the ledger's verdicts worst first: a mark gets the worst that applies
+
+    def worst(quote) -> object:
+        if pd.isna(quote):
+            return pd.NA
+        q = normalise(str(quote))
+        found = [v for c, v in claims if c in q or q in c]
+        return min(found, key=lambda v: rank.get(v, len(rank))) if found else pd.NA
+
+    return pd.Series([worst(q) for q in quotes], index=quotes.index, dtype="string")
+
+
+def flag(label: str, verdict) -> str:
+    """A label with the ledger's verdict appended when the record contradicts or misrepresents it."""
+    return f"{label} ✗ {verdict}" if isinstance(verdict, str) and verdict in flagged() else label
