@@ -67,14 +67,16 @@ def _executed(path: Path) -> list:
     return [(c["source"], c["execution_count"], c["outputs"]) for c in nb["cells"] if c["cell_type"] == "code"]
 
 
-COLD = ("01", "02", "07", "10")  # a table notebook, a chart, a map, and the ledger with its ClaimReview file
+# a table notebook and the ledger with its ClaimReview file; a chart and a map run cold in JupyterLab, whose files
+# tests/test_jupyterlab.py compares with the build's in the same way
+COLD = ("01", "10")
 
 
 def test_a_warm_build_writes_exactly_what_a_cold_build_writes(built, tmp_path, monkeypatch):
-    """``built`` was made by the default (warm) build; notebooks of each kind run cold, each kernel started when needed
-    and importing nothing ahead, must give the same figure files byte for byte and the same cell outputs. (Four
-    notebooks, not all: each kind of work once is what the comparison needs, and a whole cold build costs the suite a
-    minute.)"""
+    """``built`` was made by the default (warm) build; notebooks run cold, each kernel started when needed and
+    importing nothing ahead, must give the same figure files byte for byte and the same cell outputs. (Two notebooks,
+    not all: each kind of work once is what the comparison needs, and the chart and map kinds are compared from
+    JupyterLab's plain kernels.)"""
     cold = tmp_path / "cold"
     for sub in ("data", "seeds", "notebooks"):
         shutil.copytree(built / sub, cold / sub)
@@ -85,7 +87,7 @@ def test_a_warm_build_writes_exactly_what_a_cold_build_writes(built, tmp_path, m
     assert len(results) == len(COLD) and all(r.status == "ran" for r in results), out.getvalue()
     warm_figs, cold_figs = built / "reports" / "figures", cold / "reports" / "figures"
     names = sorted(p.name for p in cold_figs.iterdir())
-    assert len(names) > 3 * 10, "the cold notebooks made their figures"
+    assert len(names) >= 10, "the cold notebooks made their figures"
     different = [n for n in names if (warm_figs / n).read_bytes() != (cold_figs / n).read_bytes()]
     assert not different, f"figure files that differ between a warm and a cold build: {different}"
     for nb in notebooks(cold):

@@ -6,10 +6,11 @@ Without chromium the test is skipped with the reason, except under CI=true, wher
 On failure a screenshot is saved to reports/jupyterlab-failures/.
 
 Two notebooks, not all fourteen: the shared test build (``conftest.built``) already executes every notebook top to
-bottom in a fresh kernel, and tests/test_isolation.py shows that a kernel started the plain way gives the same outputs
-and files byte for byte. What only JupyterLab can show is the same for every notebook of a kind: a kernel launched by
-the Jupyter server from the notebook's folder, Run All Cells in the browser, the figures displayed and written. So
-JupyterLab runs one chart notebook and one map notebook (the two kinds that display figures), at once in two tabs.
+bottom in a fresh kernel. What only JupyterLab can show is the same for every notebook of a kind: a kernel launched by
+the Jupyter server from the notebook's folder, Run All Cells in the browser, the figures displayed and written, and
+written byte for byte as the build (whose kernels are forked from a server that imported the modules ahead) wrote
+them. So JupyterLab runs one chart notebook and one map notebook (the two kinds that display figures), at once in two
+tabs; tests/test_isolation.py compares the other kinds with kernels started cold.
 """
 
 from __future__ import annotations
@@ -179,8 +180,10 @@ def _check(page, root: Path, path: Path) -> None:
 IN_LAB = ("02", "07")  # a chart and a map, at once in two tabs: a kernel per core
 
 
-def test_a_chart_and_a_map_notebook_run_in_jupyterlab(lab, browser):
-    """A chart notebook and a map notebook opened in JupyterLab and run with Run All Cells, at once (in two tabs)."""
+def test_a_chart_and_a_map_notebook_run_in_jupyterlab(lab, browser, built):
+    """A chart notebook and a map notebook opened in JupyterLab and run with Run All Cells, at once (in two tabs); the
+    figure files they write there are byte for byte the files the build published (a kernel JupyterLab starts is a
+    plain one: nothing imported ahead)."""
     base, token = lab["base"], lab["token"]
     pair = [p for p in notebooks(ROOT) if p.name.startswith(IN_LAB)]
     assert len(pair) == len(IN_LAB), f"notebooks {IN_LAB} not found in notebooks/"
@@ -201,6 +204,11 @@ def test_a_chart_and_a_map_notebook_run_in_jupyterlab(lab, browser):
             page.close()
         for session in _api(base, token, "/api/sessions") or []:  # kernels outlive the tab
             _api(base, token, f"/api/sessions/{session['id']}", method="DELETE")
+    in_lab, published = lab["root"] / "reports" / "figures", built / "reports" / "figures"
+    names = sorted(p.name for p in in_lab.iterdir())
+    assert len(names) >= 2 * 12, "both notebooks wrote their figures"
+    different = [n for n in names if (in_lab / n).read_bytes() != (published / n).read_bytes()]
+    assert not different, f"figure files that differ between JupyterLab and the build: {different}"
 
 
 def test_saving_an_executed_notebook_from_jupyter_keeps_git_clean(tmp_path):
