@@ -72,13 +72,17 @@ def test_alt_text_and_description_say_what_the_data_shows_and_source_lines_print
 
 
 def test_every_svg_mark_drawn_from_a_row_has_a_hover_title_with_its_words_and_source(built):
+    """Marks of a row, of a row's outside evidence (``<row_id>-evidence``) and marks tagged with a source's own id."""
     import csv
 
     figures = built / "reports" / "figures"
+    with open(built / "data" / "sources.csv", encoding="utf-8", newline="") as fh:
+        sources = {r["id"] for r in csv.DictReader(fh)}
+    evidence_marks = 0
     for f in _manifest(built)["figures"]:
         with open(figures / f"{f['name']}.csv", encoding="utf-8", newline="") as fh:
             rows = list(csv.DictReader(fh))
-        ids = sorted({r.get("row_id") or r.get("id") or "" for r in rows} - {""}, key=len, reverse=True)
+        ids = sorted(({r.get("row_id") or r.get("id") or "" for r in rows} | sources) - {""}, key=len, reverse=True)
         for layout in ("svg", "column.svg"):
             svg = (figures / f"{f['name']}.{layout}").read_text(encoding="utf-8")
             groups = re.findall(r'<g id="([^"]+)">\n( *<title>(.*?)</title>)?', svg, re.S)
@@ -86,6 +90,10 @@ def test_every_svg_mark_drawn_from_a_row_has_a_hover_title_with_its_words_and_so
             assert marks, f"{f['name']}.{layout}: no mark carries a plotted row's id"
             for gid, title in marks:
                 assert title and "Source: " in title, f"{f['name']}.{layout}: mark {gid} has no hover title"
+                if gid.split(".")[0].endswith("-evidence"):  # the evidence's own words and source, not the row's
+                    evidence_marks += 1
+                    assert "(evidence)" in title, f"{f['name']}.{layout}: evidence mark {gid} shows its row's title"
+    assert evidence_marks, "the plan scorecard's outcomes are evidence marks"
 
 
 def test_hovering_a_bar_in_chromium_shows_its_quote_and_source(built, offline_page):

@@ -162,7 +162,9 @@ def _publisher(sources: pd.DataFrame | None, source_id) -> str:
 
 def mark_titles(data: pd.DataFrame, sources: pd.DataFrame | None) -> dict[str, str]:
     """For each plotted row (``row_id``, or ``id`` in a map's CSV): the hover text of its marks in the SVG, the row's
-    words and its source (publisher and date; the URL is the mark's link)."""
+    words and its source (publisher and date; the URL is the mark's link). A row with outside evidence
+    (``evidence_source_id``, and ``evidence_quote``) also titles the marks of that evidence, ``<row_id>-evidence``; and
+    a mark tagged with a source's own id (a band over the days a story was written) gets that source."""
     if "row_id" not in data and "id" not in data:
         return {}
     src = sources.set_index("id") if sources is not None and "id" in sources else sources
@@ -175,6 +177,14 @@ def mark_titles(data: pd.DataFrame, sources: pd.DataFrame | None) -> dict[str, s
             continue
         words, who = _words(row), _publisher(src, row.get("source_id"))
         out[rid] = " · ".join(p for p in (words, f"Source: {who}" if who else "", f"row {rid}") if p)
+        evidence = row.get("evidence_source_id")
+        if isinstance(evidence, str) and evidence:
+            quote = row.get("evidence_quote")
+            said = f"“{quote}”" if isinstance(quote, str) and quote.strip() else ""
+            parts = (said, f"Source: {_publisher(src, evidence)}", f"row {rid} (evidence)")
+            out[f"{rid}-evidence"] = " · ".join(p for p in parts if p)
+    for sid in [] if src is None else src.index:
+        out.setdefault(str(sid), f"Source: {_publisher(src, sid)} · source {sid}")
     return out
 
 
