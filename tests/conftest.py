@@ -46,6 +46,15 @@ def scratch(tmp_path, monkeypatch) -> Scratch:
     return Scratch(tmp_path)
 
 
+def copy_collection(dest: Path, src: Path = ROOT) -> Path:
+    """The collection's own files (tables, seeds, notebooks and the pinned requirements the build hashes) copied from
+    ``src`` (this project) into ``dest``: a project a test may build or break."""
+    for sub in ("data", "seeds", "notebooks"):
+        shutil.copytree(src / sub, dest / sub)
+    shutil.copy(src / "requirements.txt", dest / "requirements.txt")
+    return dest
+
+
 def _build_collection(root: Path) -> None:
     """A scratch copy of the project at ``root``, built by the real build (every notebook, forced)."""
     import io
@@ -53,9 +62,7 @@ def _build_collection(root: Path) -> None:
 
     from helpers.builder import build
 
-    for sub in ("data", "seeds", "notebooks"):
-        shutil.copytree(ROOT / sub, root / sub)
-    shutil.copy(ROOT / "requirements.txt", root / "requirements.txt")
+    copy_collection(root)
     old = os.environ.get("HELPERS_PROJECT_ROOT")
     os.environ["HELPERS_PROJECT_ROOT"] = str(root)
     try:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import copy_collection
 
 from helpers.builder import build, declared_reads, notebooks
 
@@ -142,10 +143,7 @@ def test_with_a_second_article_added_the_whole_collection_builds_offline(tmp_pat
     """One build proves two things: the recipe for a second article holds for this collection (every notebook builds
     with a third story and a second seed in the tables), and no kernel reaches beyond loopback. It builds a fresh copy
     of the collection, not the shared build's, so it runs beside the tests of that build."""
-    project = tmp_path / "project"
-    for sub in ("data", "seeds", "notebooks"):
-        shutil.copytree(ROOT / sub, project / sub)
-    shutil.copy(ROOT / "requirements.txt", project / "requirements.txt")
+    project = copy_collection(tmp_path / "project")
     guard = tmp_path / "guard"
     guard.mkdir()
     (guard / "sitecustomize.py").write_text(GUARD)

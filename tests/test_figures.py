@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
+from conftest import copy_collection
 
 from helpers.builder import build
 
@@ -132,9 +132,7 @@ def test_stated_inferred_planned_and_outside_are_drawn_differently_in_the_svg(bu
 
 def test_a_corrected_fact_reaches_the_chart_data(tmp_path):
     """Change a date in data/troops.csv: the next build re-runs the drawdown notebook and its CSV shows the new date."""
-    for sub in ("data", "seeds", "notebooks"):
-        shutil.copytree(ROOT / sub, tmp_path / sub)
-    shutil.copy(ROOT / "requirements.txt", tmp_path)
+    copy_collection(tmp_path)
     rows = list(csv.DictReader(open(tmp_path / "data" / "troops.csv", encoding="utf-8", newline="")))
     for r in rows:
         if r["id"] == "tr_french_2021":

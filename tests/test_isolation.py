@@ -6,11 +6,11 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import copy_collection
 
 from helpers.builder import build, notebooks
 from helpers.builder.hashing import imported_modules
@@ -77,10 +77,7 @@ def test_a_warm_build_writes_exactly_what_a_cold_build_writes(built, tmp_path, m
     importing nothing ahead, must give the same figure files byte for byte and the same cell outputs. (Two notebooks,
     not all: each kind of work once is what the comparison needs, and the chart and map kinds are compared from
     JupyterLab's plain kernels.)"""
-    cold = tmp_path / "cold"
-    for sub in ("data", "seeds", "notebooks"):
-        shutil.copytree(built / sub, cold / sub)
-    shutil.copy(built / "requirements.txt", cold / "requirements.txt")
+    cold = copy_collection(tmp_path / "cold", built)
     monkeypatch.setenv("HELPERS_PROJECT_ROOT", str(cold))
     out = io.StringIO()
     results = build(root=cold, force=True, cold=True, only=list(COLD), out=out)

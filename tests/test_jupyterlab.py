@@ -19,7 +19,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import socket
 import subprocess
 import sys
@@ -28,6 +27,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import copy_collection
 
 from helpers.builder import notebooks
 
@@ -84,8 +84,7 @@ def _wait_until_up(base: str, token: str, proc: subprocess.Popen, log: Path, sec
 def lab(tmp_path_factory):
     _require_browser()
     root = tmp_path_factory.mktemp("lab")
-    for sub in ("data", "seeds", "notebooks"):
-        shutil.copytree(ROOT / sub, root / sub)
+    copy_collection(root)
     settings = root / "settings"
     for rel, value in SETTINGS.items():
         path = settings / rel
