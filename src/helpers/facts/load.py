@@ -24,15 +24,11 @@ from .schema import validate
 
 
 def _period(date: str, end: str | None, precision: int) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day a written date can mean, given its precision."""
-    if precision in (1, 2):
-        start = pd.Timestamp(date)
-        return start, pd.Timestamp(end) if precision == 2 else start
-    if precision == 3:
-        start = pd.Timestamp(date + "-01")
-        return start, start + pd.offsets.MonthEnd(0)
-    start = pd.Timestamp(date + "-01-01")
-    return start, pd.Timestamp(date + "-12-31")
+    """First and last day a written date can mean, given its precision (validated: written as its precision says);
+    a span (precision 2) runs from ``date`` to ``end``."""
+    if precision == 2:
+        return pd.Timestamp(date), pd.Timestamp(end)
+    return period_of(date)
 
 
 def _typed(t: RawTable, res: dict) -> pd.DataFrame:

@@ -14,7 +14,6 @@ A rule yields (column, expected, ok) triples; ok is a boolean Series, True where
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .dates import period_of
 from .numbers import numbers_in
 from .read import RawTable
 from .sources import SourceTexts
@@ -72,15 +72,8 @@ Rule = Callable[[pd.DataFrame, Context], Iterable[tuple[str, str, pd.Series]]]
 def _valid_written_date(value: str | None, precision: str | None) -> bool:
     if value is None or precision not in {"1", "2", "3", "4"} or not ANY_DATE.match(value):
         return True  # a missing or malformed value, or a bad precision, is reported by the column checks
-    m = {"1": _DAY, "2": _DAY, "3": _MONTH, "4": _YEAR}[precision].match(value)
-    if not m:
-        return False
-    parts = [int(g) for g in m.groups()]
-    if len(parts) >= 2 and not 1 <= parts[1] <= 12:
-        return False
-    if len(parts) == 3 and not 1 <= parts[2] <= calendar.monthrange(parts[0], parts[1])[1]:
-        return False
-    return True
+    written_as = {"1": _DAY, "2": _DAY, "3": _MONTH, "4": _YEAR}[precision]  # the form its precision says
+    return bool(written_as.match(value)) and period_of(value) is not None
 
 
 def rule_date_form(df: pd.DataFrame, ctx: Context):
