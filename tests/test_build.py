@@ -352,3 +352,35 @@ def test_a_notebook_without_cell_ids_builds_without_nbformat_warnings(project):
     assert {r.name: r.status for r in results}["03_casualties.ipynb"] == "ran", out.getvalue()
     missing = [w for w in caught if type(w.message).__name__ == "MissingIDFieldWarning" or "missing an id" in str(w.message)]
     assert not missing, [str(w.message) for w in missing]
+
+
+def test_the_build_reads_import_statements_one_parse_at_a_time(monkeypatch):
+    """The build reads notebooks' imports from several threads; on CPython 3.11 before 3.11.8 two ``ast.parse``
+    calls at once can raise "AST constructor recursion depth mismatch" (gh-106905). A slow parse that counts who is
+    inside it shows whether the build's parses ever overlap."""
+    import ast
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from helpers.builder import hashing
+
+    real, inside, most = ast.parse, [0], [0]
+    guard = threading.Lock()
+
+    def slow_parse(*args, **kwargs):
+        with guard:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        time.sleep(0.002)
+        try:
+            return real(*args, **kwargs)
+        finally:
+            with guard:
+                inside[0] -= 1
+
+    monkeypatch.setattr(ast, "parse", slow_parse)
+    paths = notebooks(Path(__file__).resolve().parents[1]) * 2
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        found = list(pool.map(hashing.imported_modules, paths))
+    assert all("helpers" in names for names in found)
+    assert most[0] == 1, f"{most[0]} parses ran at once"

@@ -16,11 +16,24 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import threading
 from functools import cache, lru_cache
 from pathlib import Path
 
 PACKAGE = "helpers"
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+# The build starts kernels and runs notebooks from several threads, and each reads import statements with ``ast``.
+# On CPython 3.11 before 3.11.8, two ``ast.parse`` calls at once can fail with "SystemError: AST constructor
+# recursion depth mismatch": the depth counter was shared by the interpreter (CPython issue gh-106905). One lock
+# makes this module's parses take turns; a parse takes well under a millisecond.
+_PARSE_LOCK = threading.Lock()
+
+
+def parse(source: str) -> ast.Module:
+    """``ast.parse``, one call at a time across threads (see ``_PARSE_LOCK``)."""
+    with _PARSE_LOCK:
+        return ast.parse(source)
 
 
 def read_notebook(nb_path: Path) -> dict:
@@ -103,7 +116,7 @@ def helpers_modules(code: list[str]) -> list[Path]:
         if "import" not in src:  # no import statement here: parsing every cell was most of a no-op build's time
             continue
         try:
-            tree = ast.parse(_strip_magics(src))
+            tree = parse(_strip_magics(src))
         except SyntaxError:
             continue  # the kernel will report it; hashing the source is enough
         todo |= {m for m in _imports(tree, "__main__", False) if m.split(".")[0] == PACKAGE}
@@ -128,7 +141,7 @@ def imported_modules(nb_path: Path) -> list[str]:
     names: dict[str, None] = {}
     for src in code_cells(read_notebook(nb_path)):
         try:
-            tree = ast.parse(_strip_magics(src))
+            tree = parse(_strip_magics(src))
         except SyntaxError:
             continue
         nodes = sorted((n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))), key=lambda n: n.lineno)
@@ -142,7 +155,7 @@ def imported_modules(nb_path: Path) -> list[str]:
 @lru_cache(maxsize=256)
 def _module_imports(path: Path, module: str, _mtime: int) -> frozenset[str]:
     """The helpers modules one module imports (parsed once per build; the mtime keys the cache)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parse(path.read_text(encoding="utf-8"))
     found = {m for m in _imports(tree, module, path.name == "__init__.py") if m.split(".")[0] == PACKAGE}
     if PACKAGE_DIR / "__init__.py" == path:
         # helpers/__init__ resolves names lazily from a table of module names: follow those too
