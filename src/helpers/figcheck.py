@@ -76,7 +76,7 @@ def drawn_texts(fig: Figure, renderer=None) -> list[Drawn]:
     is drawn, so the figure is measured under the same settings it is saved with."""
     renderer = renderer or FigureCanvasAgg(fig).get_renderer()
     with style(getattr(fig, "_helpers_layout", None)):
-        fig.draw(renderer)  # tick labels and legends are laid out at draw time
+        fig.draw_without_rendering()  # tick labels and legends are laid out at draw time; nothing need be painted
         return _collect(fig, renderer)
 
 
