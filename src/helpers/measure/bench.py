@@ -130,7 +130,7 @@ def _fresh(root: Path, scratch: Path, out) -> tuple[float, float]:
     ours, usual = scratch / "fresh-make", scratch / "fresh-usual"
     for d in (ours, usual):
         subprocess.run(["git", "clone", "--quiet", str(root), str(d)], check=True)
-    print(f"  6/6 fresh clone of {head}: make report ...", file=out, flush=True)
+    print(f"  7/7 fresh clone of {head}: make report ...", file=out, flush=True)
     make = _timed(["make", "report", f"PYTHON={python}"], env, ours, "make report on a fresh clone")[0]
     print("      fresh clone: venv, pip install -r requirements.txt, pip install -e ., nbconvert ...", file=out, flush=True)
     t0 = time.perf_counter()
