@@ -43,10 +43,10 @@ $(STAMP): requirements.txt pyproject.toml
 report: $(STAMP)
 	$(BIN)/python -m helpers build $(ARGS)
 
-# the tests in as many processes as cores (pytest-xdist; the shared test build is made once, see tests/conftest.py);
-# `pytest` alone runs them in one process
+# the tests in as many processes as cores (pytest-xdist), each taking two tests at a time in the order
+# tests/conftest.py sets (the shared test build is made once, see there); `pytest` alone runs them in one process
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto $(ARGS)
+	$(BIN)/python -m pytest -n auto --maxschedchunk 2 $(ARGS)
 
 # The project's settings (lab/settings, tracked: no news pop-up) are copied once into .lab-settings (ignored), so a
 # setting changed in JupyterLab is the reader's own and never shows in git; the workspace is .lab-workspaces. Lab opens

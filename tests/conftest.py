@@ -103,6 +103,27 @@ def built(tmp_path_factory) -> Path:
     return root
 
 
+# The longest tests, handed out first: the build of the collection with a second article (it needs no shared build,
+# so it runs while the other process makes the shared build), then JupyterLab running a chart and a map notebook.
+LONGEST = (
+    "test_with_a_second_article_added_the_whole_collection_builds_offline",
+    "test_a_chart_and_a_map_notebook_run_in_jupyterlab",
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """The order the tests are handed out in: ``LONGEST``, then every test that reads the shared build (``built``,
+    directly or through ``project``), then the rest; within a group, the files' order.
+
+    ``make test`` runs two processes that take two tests at a time from this order (``--maxschedchunk 2``). In file
+    order both began with tests that need the shared build, so one process built it while the other waited on its
+    lock for the whole build (about 25 s), and a long test handed out last kept one process busy after the other had
+    finished (about 20 s). Now one process starts on the second article while the other makes the shared build, the
+    long tests are done early, and the quick ones that need neither build come last, where they even out the ends."""
+    rank = {name: i for i, name in enumerate(LONGEST)}
+    items.sort(key=lambda item: (rank.get(item.name, len(rank)), "built" not in getattr(item, "fixturenames", ())))
+
+
 @pytest.fixture
 def project(built, tmp_path, monkeypatch) -> Path:
     """A private copy of the built project (tables, notebooks, reports and build state), for a test that changes it."""

@@ -384,3 +384,13 @@ def test_the_build_reads_import_statements_one_parse_at_a_time(monkeypatch):
         found = list(pool.map(hashing.imported_modules, paths))
     assert all("helpers" in names for names in found)
     assert most[0] == 1, f"{most[0]} parses ran at once"
+
+
+def test_the_tests_the_schedule_hands_out_first_exist():
+    """``make test`` hands out the longest tests first (conftest.LONGEST, by name): a renamed test would silently fall
+    back to the files' order and one process would again wait for the other at the end."""
+    from conftest import LONGEST
+
+    sources = "".join(p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("test_*.py"))
+    missing = [name for name in LONGEST if f"def {name}(" not in sources]
+    assert not missing, f"conftest.LONGEST names tests that do not exist: {missing}"
