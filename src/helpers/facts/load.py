@@ -50,8 +50,7 @@ def _typed(t: RawTable, res: dict) -> pd.DataFrame:
     for f in res["schema"]["fields"]:
         if f.get("x-period"):  # a date written at its own precision: the first and last day it can mean
             bounds = [period_of(v) or (pd.NaT, pd.NaT) for v in df[f["name"]].astype(object)]
-            df[f"{f['name']}_start"] = pd.to_datetime(pd.Series([a for a, _ in bounds], index=df.index))
-            df[f"{f['name']}_end"] = pd.to_datetime(pd.Series([b for _, b in bounds], index=df.index))
+            _add_bounds(df, bounds, f"{f['name']}_start", f"{f['name']}_end")
     if "date" in df.columns and "time_precision" in df.columns:
         periods = [
             _period(d, e, int(p)) if d is not pd.NA and d is not None else (pd.NaT, pd.NaT)
@@ -62,10 +61,15 @@ def _typed(t: RawTable, res: dict) -> pd.DataFrame:
                 strict=True,
             )
         ]
-        df["start"] = pd.to_datetime(pd.Series([a for a, _ in periods], index=df.index))
-        df["end"] = pd.to_datetime(pd.Series([b for _, b in periods], index=df.index))
+        _add_bounds(df, periods, "start", "end")
     df.attrs["source_file"] = t.file
     return df
+
+
+def _add_bounds(df: pd.DataFrame, bounds: list[tuple], start: str, end: str) -> None:
+    """Each row's first and last day (a pair per row, NaT where there is none) as two datetime columns."""
+    df[start] = pd.to_datetime(pd.Series([a for a, _ in bounds], index=df.index))
+    df[end] = pd.to_datetime(pd.Series([b for _, b in bounds], index=df.index))
 
 
 def fingerprint(root: Path) -> str:
