@@ -1,6 +1,6 @@
 # Loaded by `make lab` (lab/ is its config dir) and by the tests: notebooks are saved in their committed form, so
-# saving never dirties git (helpers.labhook).
-from helpers.labhook import contents_manager_class
+# saving never dirties git (helpers.builder.labhook).
+from helpers.builder.labhook import contents_manager_class
 
 c = get_config()  # noqa: F821 (provided by Jupyter when it loads this file)
 c.ServerApp.contents_manager_class = contents_manager_class()

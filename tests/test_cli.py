@@ -34,7 +34,7 @@ def test_validate_help_documents_fast():
 def test_gazetteer_country_codes_in_any_case(capsys):
     # the command's own entry point, in this process: GeoNames' 80 MB file is read once for both searches (the help
     # tests above run ``python -m helpers`` itself)
-    from helpers.cli import main
+    from helpers.builder.cli import main
     from helpers.facts.gazetteer import geonames_cities
 
     found = {}

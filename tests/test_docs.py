@@ -49,11 +49,33 @@ def test_every_table_the_docs_name_is_in_the_data_package():
         assert named <= tables, (doc.name, sorted(named - tables))
 
 
-def test_every_kit_module_the_readme_names_exists():
+def _module_table() -> dict[str, set[str]]:
+    """The README's table of the kit: each folder and the modules its row names (the backticked names outside the
+    parentheses that say what each does)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    rows = re.findall(r"^\| `([a-z_/, `]+)` \|", readme, flags=re.M)
-    names = {n.strip(" `/") for row in rows for n in row.split(",")}
-    assert {"facts", "verdicts", "ledgerpage"} <= names, "the test reads the README's module table"
+    return {folder: _modules(job) for folder, job in re.findall(r"^\| `([a-z_]+)/` \| (.+) \|$", readme, flags=re.M)}
+
+
+def _modules(job: str) -> set[str]:
+    while re.search(r"\([^()]*\)", job):
+        job = re.sub(r"\([^()]*\)", "", job)
+    return set(re.findall(r"`([a-z_]+)`", job))
+
+
+def test_the_readme_names_every_kit_module_and_only_those():
+    table = _module_table()
+    assert {"facts", "figures", "geo", "publish", "builder"} <= set(table), "the test reads the README's module table"
     kit = ROOT / "src" / "helpers"
-    missing = [n for n in names if not ((kit / f"{n}.py").is_file() or (kit / n).is_dir())]
-    assert not missing, missing
+    named = {f"{folder}/{m}" for folder, mods in table.items() for m in mods}
+    missing = sorted(n for n in named if not (kit / f"{n}.py").is_file())
+    assert not missing, f"modules the README names that do not exist: {missing}"
+    real = {f"{p.parent.name}/{p.stem}" for p in kit.glob("*/*.py") if p.stem != "__init__"}
+    undocumented = sorted(real - named)
+    assert not undocumented, f"modules of the kit the README does not name: {undocumented}"
+
+
+def test_the_module_table_check_reads_names_and_folders():
+    row = "| `figures/` | `theme` (palette, `x`), `marks` (a span) |"
+    folder, job = re.findall(r"^\| `([a-z_]+)/` \| (.+) \|$", row, flags=re.M)[0]
+    assert folder == "figures" and _modules(job) == {"theme", "marks"}
+    assert _modules("`a` and `b` (the (nested `c`) one), `d`") == {"a", "b", "d"}

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from matplotlib.patches import Patch
 
-from helpers import figcheck, marks
-from helpers.export import export
-from helpers.finish import finish, new_figure
-from helpers.style import COLUMN, PAGE, style
+from helpers.figures import figcheck, marks
+from helpers.figures.finishing import finish, new_figure
+from helpers.figures.output import export
+from helpers.figures.theme import COLUMN, PAGE, style
 
 DATA = pd.DataFrame({"row_id": ["r1", "r2"], "source_id": "art_mali", "value": [3, 5], "quote": ["three", "five"]})
 

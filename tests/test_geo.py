@@ -13,8 +13,9 @@ import pyogrio
 import pytest
 from shapely.geometry import Point
 
-from helpers import geo, load_all
+from helpers import geo
 from helpers.facts import gazetteer as gz
+from helpers.facts import load_all
 
 ROOT = Path(__file__).resolve().parents[1]
 MAPS = ("map_mali", "map_nato_iraq", "map_overview")

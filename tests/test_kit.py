@@ -8,11 +8,12 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from helpers import load_all, marks, stories
-from helpers.export import ExportError, export
-from helpers.finish import FinishError, figure_texts, finish, new_figure
-from helpers.provenance import ProvenanceError, source_line, source_url
-from helpers.style import EVIDENCE, OUTSIDE_COLOUR, PAGE, evidence_style
+from helpers.facts import load_all, stories
+from helpers.figures import marks
+from helpers.figures.finishing import FinishError, figure_texts, finish, new_figure
+from helpers.figures.output import ExportError, export
+from helpers.figures.provenance import ProvenanceError, source_line, source_url
+from helpers.figures.theme import EVIDENCE, OUTSIDE_COLOUR, PAGE, evidence_style
 
 
 @pytest.fixture(scope="module")
@@ -207,7 +208,7 @@ def test_loading_validated_tables_imports_neither_geopandas_nor_pandera_nor_matp
     from helpers import paths
     from helpers.facts.load import fingerprint
 
-    code = "import sys, helpers; t = helpers.load_all(); t['troops']; " \
+    code = "import sys, helpers.facts; t = helpers.facts.load_all(); t['troops']; " \
            "print(sorted(m for m in ('geopandas', 'pandera', 'matplotlib') if m in sys.modules))"  # fmt: skip
     env = dict(os.environ, **{paths.VALIDATED_ENV: fingerprint(paths.project_root())})
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
@@ -251,7 +252,7 @@ def test_a_timeline_returns_the_line_of_each_row_where_its_mark_is_drawn():
 
 
 def test_a_derived_row_names_its_rows_quotes_nobody_and_says_how_it_was_derived():
-    from helpers.provenance import derived_row, mark_titles
+    from helpers.figures.provenance import derived_row, mark_titles
 
     level = {"id": "tr_level", "source_id": "art", "quote": "over 5,000"}
     cut = {"id": "tr_cut", "source_id": "art", "quote": "by two thousand"}

@@ -93,7 +93,7 @@ def test_no_private_helper_is_imported_across_modules():
     assert not shared, shared
 
 
-PRIMITIVES = ("marks.py", "geo/draw.py")
+PRIMITIVES = ("figures/marks.py", "geo/draw.py")
 PRIMITIVE_LINES = 40
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers.agreement import cohen_kappa, raw_agreement
 from helpers.builder import build
 from helpers.facts import validate
+from helpers.facts.agreement import cohen_kappa, raw_agreement
 from helpers.facts.text import normalise
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -153,8 +153,8 @@ def test_the_index_opens_offline_in_chromium_with_every_image_and_link_working(b
 
 
 def test_every_claimreview_has_the_properties_the_guidelines_require(built):
-    from helpers import verdicts
-    from helpers.claimreview import missing_properties
+    from helpers.facts import verdicts
+    from helpers.publish.claimreview import missing_properties
 
     reviews = json.loads((built / "reports" / "figures" / "claimreview.jsonld").read_text(encoding="utf-8"))
     with open(built / "data" / "claims.csv", encoding="utf-8", newline="") as fh:

@@ -107,21 +107,18 @@ def _project(tmp: Path) -> Path:
         nbformat.v4.new_markdown_cell("# 01 · Homes flooded"),
         nbformat.v4.new_code_cell(
             "import pandas as pd\n"
-            "from helpers import load_all, marks, stories\n"
-            "from helpers.export import export\n"
-            "from helpers.finish import finish, new_figure\n"
-            "from helpers.provenance import plotted_row, source_line, source_url\n"
-            "from helpers.style import story_colours\n"
-            "tables = load_all()\n"
+            "from helpers import facts, figures as fx\n"
+            "tables = facts.load_all()\n"
             "row = tables['troops'].iloc[0]\n"
-            "data = pd.DataFrame([plotted_row('troops', row, value=int(row['value']), evidence='stated')])\n"
+            "data = pd.DataFrame([fx.plotted_row('troops', row, value=int(row['value']), evidence='stated')])\n"
             "def draw(L):\n"
-            "    fig = new_figure(L, 2.0)\n"
+            "    fig = fx.new_figure(L, 2.0)\n"
             "    ax = fig.add_subplot()\n"
-            "    marks.bar(ax, 0, row['value'], row_id=row['id'], evidence='stated',\n"
-            "              colour=story_colours(stories(tables))['flood'], url=source_url(tables, row['source_id']))\n"
-            "    return finish(fig, title='120 homes flooded', subtitle='Homes (count)', source=source_line(tables, data))\n"
-            "export(draw, 'homes', data, alt=f\"One bar: {row['value']} homes flooded.\")\n"
+            "    fx.bar(ax, 0, row['value'], row_id=row['id'], evidence='stated',\n"
+            "           colour=fx.story_colours(facts.stories(tables))['flood'], url=fx.source_url(tables, row['source_id']))\n"
+            "    return fx.finish(fig, title='120 homes flooded', subtitle='Homes (count)',\n"
+            "                     source=fx.source_line(tables, data))\n"
+            "fx.export(draw, 'homes', data, alt=f\"One bar: {row['value']} homes flooded.\")\n"
         ),
         nbformat.v4.new_markdown_cell("## What this shows, and its limits\n\nOne number from one article."),
     ]

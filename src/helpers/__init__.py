@@ -1,34 +1,18 @@
 """A kit for notebook collections that turn an article into checked data, charts and maps.
 
-The package holds no story: fact loading and validation (``facts``), house style and evidence-aware drawing
-primitives (``style``, ``marks``), provenance of marks and source lines (``provenance``), finishing, the figure
-check and export (``finish``, ``figcheck``, ``export``), maps and geometry checks (``geo``), and the build
-(``builder``). Each notebook composes
-its own figures from these parts.
+The package holds no story. One folder per concern, and imports point one way, from the build down to the facts:
 
-Names are imported lazily so that ``python -m helpers build`` can decide that nothing changed without paying
-for pandas, pandera and matplotlib.
+- ``facts``: the tables, their schema and validation, the ledger's rules, the story registry, the verdict scale;
+- ``figures``: the house style, drawing primitives, finishing, the figure check, export, provenance;
+- ``geo``: the basemap, geometry checks of the text, map drawing, GIS export;
+- ``publish``: the front page, the claims page, ClaimReview and the figure book, from their templates;
+- ``builder``: the build, the command line, the JupyterLab save hook, the git filter and the read log.
+
+``paths`` and ``atomic`` below them serve every folder. A notebook imports the kit in one line:
+``from helpers import facts, figures as fx, geo``. Subpackages load when first imported, so ``python -m helpers
+build`` can decide that nothing changed without paying for pandas and matplotlib.
 """
-
-from importlib import import_module
 
 from .paths import data_dir, figures_dir, project_root, reports_dir, seeds_dir
 
-_LAZY = {
-    "DataError": "facts",
-    "Problem": "facts",
-    "load_all": "facts",
-    "load_table": "facts",
-    "source_kinds": "facts",
-    "validate": "facts",
-    "stories": "facts.stories",
-    "evidence_of": "facts.stories",
-}
-
-__all__ = ["data_dir", "figures_dir", "project_root", "reports_dir", "seeds_dir", *_LAZY]
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
-    raise AttributeError(f"module 'helpers' has no attribute {name!r}")
+__all__ = ["data_dir", "figures_dir", "project_root", "reports_dir", "seeds_dir"]

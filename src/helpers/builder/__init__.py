@@ -1,8 +1,8 @@
 """The build: execute every notebook in a fresh kernel, export its figures, skip what has not changed.
 
-``run`` does the work, ``hashing`` decides what changed, ``pool`` and ``zygote`` start the kernels (``helpers.measure``
-times it). Names are imported lazily, so that
-a kernel can load ``helpers.readlog`` without the Jupyter stack.
+``run`` does the work, ``hashing`` decides what changed, ``pool`` and ``zygote`` start the kernels (``bench``
+and ``scale`` time it). Names are imported lazily, so that
+a kernel can load ``readlog`` without the Jupyter stack.
 """
 
 from importlib import import_module

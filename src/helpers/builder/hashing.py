@@ -156,18 +156,23 @@ def imported_modules(nb_path: Path) -> list[str]:
 def _module_imports(path: Path, module: str, _mtime: int) -> frozenset[str]:
     """The helpers modules one module imports (parsed once per build; the mtime keys the cache)."""
     tree = parse(path.read_text(encoding="utf-8"))
-    found = {m for m in _imports(tree, module, path.name == "__init__.py") if m.split(".")[0] == PACKAGE}
-    if PACKAGE_DIR / "__init__.py" == path:
-        # helpers/__init__ resolves names lazily from a table of module names: follow those too
-        found |= {f"{PACKAGE}.{m}" for m in _lazy_modules(tree)}
-    return frozenset(found)
+    return frozenset(m for m in _imports(tree, module, path.name == "__init__.py") if m.split(".")[0] == PACKAGE)
 
 
-def _lazy_modules(tree: ast.AST) -> set[str]:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "_LAZY" for t in node.targets):
-            return {v.value for v in node.value.values if isinstance(v, ast.Constant)}
-    return set()
+@cache
+def package_data(folder: Path) -> tuple[Path, ...]:
+    """The files a package folder ships beside its modules (a style sheet, templates), in its subfolders too but not
+    in its subpackages: whatever a module of the folder reads at run time is an input of every notebook importing it,
+    with no list of such files to keep by hand."""
+    out = []
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder)
+        if not p.is_file() or p.suffix in (".py", ".pyc") or "__pycache__" in rel.parts:
+            continue
+        if any((folder.joinpath(*rel.parts[:i]) / "__init__.py").is_file() for i in range(1, len(rel.parts))):
+            continue  # a subpackage's own data, counted when that subpackage is imported
+        out.append(p)
+    return tuple(out)
 
 
 def _strip_magics(src: str) -> str:
@@ -216,8 +221,7 @@ def inputs_hash(root: Path, nb_path: Path, memo: dict | None = None) -> str:
     files += [("seeds",)]
     modules = helpers_modules(code)
     files += modules
-    if any(p.parent == PACKAGE_DIR and p.stem == "style" for p in modules):
-        files.append(PACKAGE_DIR / "report.mplstyle")
+    files += sorted({d for folder in sorted({p.parent for p in modules}) for d in package_data(folder)})
     for f in files:
         if isinstance(f, tuple):  # a folder every notebook (or every reader of sources) shares: hashed once
             if f not in memo:

@@ -69,6 +69,6 @@ def _draw_once() -> None:
 def prepare() -> None:
     import_modules(os.environ.get(PRELOAD_ENV, "").split())  # already loaded in a forked kernel: nothing to do
     warm_matplotlib()
-    from ..readlog import install_audit_hook
+    from .readlog import install_audit_hook
 
     install_audit_hook()

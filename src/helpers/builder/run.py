@@ -17,7 +17,7 @@
 5. on success, publishes the staged figures to reports/figures/ at once, then the executed notebook and its HTML to
    reports/notebooks/ on a thread of their own (rendering is not the worker's job); on failure, names the notebook
    and the failing cell, keeps the previous good outputs, and exits non-zero;
-6. writes the report kit (``reportkit``): manifest, index page, figure book.
+6. writes the report kit (``publish.site``): manifest, index page, figure book.
 
 A notebook that reads a table it did not declare fails the build: the declaration is what makes "a changed
 table re-runs exactly the notebooks that read it" true. Reads are seen from inside the kernel (see ``readlog``).
@@ -42,8 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import paths
-from ..nbclean import skip_iri_check
 from .hashing import declared_reads, inputs_hash, markdown_hash, read_notebook_node
+from .nbclean import skip_iri_check
 from .pages import publish_notebook, write_atomic
 from .pool import SOCKETS_PREFIX, KernelPool, Warm
 
@@ -298,7 +298,7 @@ def _run(root: Path, todo: list[Path], staging: Path, workers: int, timeout: int
 
         def publish(res: Result, nb) -> Result:
             res.html = publish_notebook(reports, Path(res.name).stem, nb, known_html.get(res.name, ""))
-            from ..reportkit import draw_pages, figure_entry
+            from ..publish.site import draw_pages, figure_entry
 
             # its figure book pages now, while other notebooks run, rather than all of them at the end
             metas = [reports / "figures" / f for f in res.figures if f.endswith(".meta.json")]
@@ -384,11 +384,11 @@ def build(root: Path | None = None, force: bool = False, jobs: int | None = None
                 state[r.name] = entry
                 write_atomic(reports / STATE_FILE, json.dumps(state, indent=2, sort_keys=True))
 
-        from ..reportkit import pages_stale  # light: the standard library only
+        from ..publish.site import pages_stale  # light: the standard library only
 
         publish_kit = bool(todo or refresh or pruned or not (reports / "index.html").is_file() or pages_stale(root))
         if publish_kit:
-            from ..reportkit import start_commit
+            from ..publish.site import start_commit
 
             built_from = start_commit(root)  # git works while the notebooks run
         for p in refresh:
@@ -401,7 +401,7 @@ def build(root: Path | None = None, force: bool = False, jobs: int | None = None
             if not _run(root, todo, staging, workers, timeout, record, out, cold, known_html, fork):
                 publish_kit = False  # nothing is published from tables that do not validate
         if publish_kit:
-            from ..reportkit import publish  # the manifest, index page and figure book, from what is now in reports/
+            from ..publish.site import publish  # the manifest, index page and figure book, from what is now in reports/
 
             made_by = {f: name for name, entry in state.items() for f in entry.get("figures", [])}
             t1 = time.perf_counter()

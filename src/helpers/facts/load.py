@@ -3,7 +3,7 @@ precision, such as a plan's ``deadline``, with ``deadline_start`` and ``deadline
 categoricals), handed out through ``Tables``, which records which tables a notebook reads.
 
 Reads done here on the package's own behalf (validation reads every table, as they refer to each other) are
-marked internal (``readlog``), so the build's read log holds only what the notebook itself asked for.
+marked internal (``reads``), so the build's read log holds only what the notebook itself asked for.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from .. import paths
-from ..readlog import internal, note_read
 from .dates import period_of
 from .problems import DataError
 from .read import RawTable, datapackage, read_raw, resource
+from .reads import internal, note_read
 from .schema import validate
 
 

@@ -7,9 +7,9 @@ import datetime as dt
 import pandas as pd
 
 from .. import paths
-from ..readlog import internal
 from .load import load_all, source_kinds
 from .read import datapackage, read_raw, resource
+from .reads import internal
 from .sources import ARTICLE_KINDS, source_texts
 from .text import find_splice, glued_words, normalise, read_seed
 

@@ -17,9 +17,9 @@ from matplotlib.transforms import Bbox
 from shapely.geometry import box
 
 from ..facts import source_kinds
-from ..finish import GAP, fit, layout_of, set_plot_height, wrap_to_width
-from ..provenance import source_line as chart_source_line
-from ..style import lighten
+from ..figures.finishing import GAP, fit, layout_of, set_plot_height, wrap_to_width
+from ..figures.provenance import source_line as chart_source_line
+from ..figures.theme import lighten
 from .basemap import WGS84, GeoError, Region, frame_bounds, projected_countries, provenance
 from .checks import GEOD
 

@@ -13,9 +13,9 @@ import matplotlib.dates as mdates
 import pandas as pd
 from matplotlib.patches import Patch
 
-from .finish import layout_of
+from .finishing import layout_of
 from .provenance import tag
-from .style import EVIDENCE, evidence_kinds, evidence_style
+from .theme import EVIDENCE, evidence_kinds, evidence_style
 
 DAY = pd.Timedelta(days=1)
 MAX_LABELLED = 200  # a timeline labels every row on its own line: more than this cannot be read, nor drawn quickly

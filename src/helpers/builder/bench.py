@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 from .. import paths
-from ..builder.run import notebooks
+from .run import notebooks
 
 TARGETS = {
     "full_vs_nbconvert": 0.30,  # ratio

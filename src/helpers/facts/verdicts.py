@@ -11,8 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import paths
-from .facts.read import datapackage
+from .. import paths
+from .read import datapackage
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,35 +58,6 @@ def label(verdict: str, root: Path | None = None) -> str:
     return scale(root).get(verdict, {}).get("alternateName") or verdict.replace("_", " ")
 
 
-# One colour per verdict, on one ordered scale from the best rating (blue) to the worst (red), the ColorBrewer RdYlBu
-# steps (safe for colour-vision deficiency); a verdict that is not a rating of truth is a grey. Plans have their own
-# order on the same scale (done, done late, done without deadline, in part, overtaken, reversed).
-_BY_RATING = {5: "#2c7bb6", 4: "#abd9e9", 3: "#ffffbf", 2: "#fdae61", 1: "#d7191c"}
-_UNRATED = {"unverifiable": "#bdbdbd", "not_found": "#8c8c8c", "record_incomplete": "#e3e3e3"}
-_PLANS = {"met": "#2c7bb6", "carried_out": "#74add1", "met_late": "#abd9e9", "partly_met": "#fee090",
-          "overtaken_by_events": "#bdbdbd", "reversed": "#d7191c"}  # fmt: skip
-
-
-def colour(verdict: str, root: Path | None = None) -> str:
-    """The verdict's colour on the one ordered scale (figures and pages use this, never their own)."""
-    if verdict in _PLANS:
-        return _PLANS[verdict]
-    if verdict in _UNRATED:
-        return _UNRATED[verdict]
-    r = rating(verdict, root)
-    if r is None:
-        raise KeyError(f"verdict {verdict!r} has no colour: not in the scale (data/datapackage.json, x-verdict-scale)")
-    return _BY_RATING[r]
-
-
-def ink(verdict: str, root: Path | None = None) -> str:
-    """Text colour that reads on the verdict's colour: white on a dark fill, near-black on a light one."""
-    from matplotlib.colors import to_rgb
-
-    r, g, b = to_rgb(colour(verdict, root))
-    return "white" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45 else "#111111"
-
-
 def of_quotes(tables, quotes: pd.Series, types: Iterable[str] | None = None) -> pd.Series:
     """The claims ledger's verdict for each quote: the worst verdict among the claims whose words overlap it (one
     contains the other, after the quote normalisation), or <NA> when the ledger has no such claim.
@@ -95,7 +66,7 @@ def of_quotes(tables, quotes: pd.Series, types: Iterable[str] | None = None) -> 
     actor claims, not to how the article characterised the event."""
     import pandas as pd
 
-    from .facts.text import normalise
+    from .text import normalise
 
     ledger = tables["claims"]
     if types is not None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import verdicts
+from ..facts import verdicts
 
 _SCRIPT = """
 const q = document.getElementById('q'), st = document.getElementById('story'), vd = document.getElementById('verdict');

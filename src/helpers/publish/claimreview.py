@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import verdicts
-from .atomic import atomic_files
+from ..atomic import atomic_files
+from ..facts import verdicts
 
 REQUIRED = ("@type", "claimReviewed", "reviewRating", "itemReviewed", "author", "datePublished", "url")
 

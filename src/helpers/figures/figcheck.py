@@ -27,7 +27,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from .style import style
+from .theme import style
 
 TOLERANCE_PT = 0.75  # extents are measured to the glyph box; touching within this is not a fault
 

@@ -8,7 +8,7 @@ import time
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .facts import validate
+    from ..facts import validate
 
     t0 = time.perf_counter()
     problems = validate(check_gazetteer=not args.fast)
@@ -24,7 +24,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _gazetteer(args: argparse.Namespace) -> int:
-    from .facts.gazetteer import search
+    from ..facts.gazetteer import search
 
     country = args.country.upper() if args.country else None  # 'ml' and 'ML' are the same country
     hits = search(args.name, country)
@@ -42,17 +42,18 @@ def _gitfilter(args: argparse.Namespace) -> int:
     import subprocess
     from pathlib import Path
 
-    from .paths import project_root
+    from ..paths import project_root
 
     root = Path(args.repo) if args.repo else project_root()
     if not (root / ".git").exists():
         print(f"{root} is not a git checkout; nothing to install", file=sys.stderr)
         return 0
-    subprocess.run([sys.executable, "-m", "helpers.nbclean", "--install"], cwd=root, check=True)
+    subprocess.run([sys.executable, "-m", "helpers.builder.nbclean", "--install"], cwd=root, check=True)
     # the same settings as helpers.labhook; helpers.nbclean is nbstripout without a slow optional import
     from .nbclean import FILTER_ARGS
 
-    clean = " ".join([f'"{sys.executable}"', "-m", "helpers.nbclean", *(f'"{a}"' if " " in a else a for a in FILTER_ARGS)])
+    args = [f'"{sys.executable}"', "-m", "helpers.builder.nbclean", *(f'"{a}"' if " " in a else a for a in FILTER_ARGS)]
+    clean = " ".join(args)
     subprocess.run(["git", "config", "filter.nbstripout.clean", clean], cwd=root, check=True)
     print(f"git filter installed in {root}: notebooks are stripped of outputs when git reads them")
     return 0
@@ -74,13 +75,13 @@ Examples:
 
 
 def add_build_arguments(p: argparse.ArgumentParser) -> None:
-    from .builder import add_arguments
+    from . import add_arguments
 
     add_arguments(p)
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .builder import main
+    from . import main
 
     return main(args)
 
@@ -125,7 +126,7 @@ def parser() -> argparse.ArgumentParser:
     )
     add_build_arguments(b)
     b.set_defaults(func=_build)
-    from .measure import bench, scale
+    from . import bench, scale
 
     bn = sub.add_parser(
         "bench",

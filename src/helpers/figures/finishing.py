@@ -11,7 +11,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
-from .style import PAGE, Layout, style
+from .theme import PAGE, Layout, style
 
 MARGIN = 0.08  # inches between the canvas edge and the texts finish() draws
 PRINT_DPI = 300  # text is measured at the resolution it is printed at: hinting changes its width at screen sizes

@@ -17,12 +17,12 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..atomic import atomic_files
+from ..paths import data_dir, figures_dir
 from . import figcheck
-from .atomic import atomic_files
-from .finish import PRINT_DPI, caption, fit, is_finished, layout_of, texts_of
-from .paths import data_dir, figures_dir
+from .finishing import PRINT_DPI, caption, fit, is_finished, layout_of, texts_of
 from .provenance import add_svg_titles, mark_titles
-from .style import LAYOUTS, Layout, style
+from .theme import LAYOUTS, Layout, style
 
 FORMATS = ("png", "svg", "pdf")
 CHROME = ("title-", "subtitle-", "source-", "note-")  # the texts finish() draws, left out of the plain variant

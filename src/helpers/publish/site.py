@@ -8,7 +8,7 @@ After a build, ``publish`` writes, from the figures' ``*.meta.json`` (see ``expo
   a download link for each format and size), and the data tables and claims ledger as downloads. It opens from disk
   (``file://``) and loads nothing from the network;
 - ``reports/claims.html``, the claims ledger as a page: one anchored section per claim and plan, filterable and
-  searchable offline (``ledgerpage``); each ClaimReview's ``url`` points to its section;
+  searchable offline (``claims_page``); each ClaimReview's ``url`` points to its section;
 - ``reports/figure-book.pdf``: every figure with its caption and source, one per page;
 - ``reports/data/``: copies of the tables, the schema and the ClaimReview file, so the page's links work wherever
   ``reports/`` is copied.
@@ -26,7 +26,7 @@ import textwrap
 from functools import lru_cache
 from pathlib import Path
 
-from .atomic import atomic_files
+from ..atomic import atomic_files
 
 SIZE_LABELS = {"png": "PNG", "svg": "SVG (text editable)", "pdf": "PDF (fonts embedded)", "plain.png": "plain PNG",
                "plain.svg": "plain SVG", "plain.pdf": "plain PDF", "page.png": "PNG 17 cm, 300 dpi",
@@ -208,7 +208,7 @@ def nav_html(stems: list[str], titles: dict[str, str], stem: str) -> str:
 
 def link_notebook_pages(root: Path) -> None:
     """Put the navigation on every notebook page (after <body>), replacing what an earlier build put there."""
-    from .builder.pages import write_atomic
+    from ..builder.pages import write_atomic
 
     folder = root / "reports" / "notebooks"
     pages = sorted(folder.glob("*.html"))
@@ -242,11 +242,18 @@ def _claims_key(root: Path) -> str:
     h = hashlib.sha256()
     files = sorted((root / "data").glob("*")) + sorted((root / "seeds").glob("*"))
     files += sorted((root / "reports" / "figures").glob("*.csv"))
-    files += [Path(__file__).with_name(n) for n in ("ledgerpage.py", "verdicts.py", "reportkit.py")]
+    files += _kit_files()
     for f in files:
         if f.is_file():
             h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
     return h.hexdigest()
+
+
+def _kit_files() -> list[Path]:
+    """The code and templates the pages are drawn with: every file of this folder, and the verdict scale's module."""
+    here = Path(__file__).parent
+    own = sorted(p for p in here.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return [*own, here.parent / "facts" / "verdicts.py"]
 
 
 BOOK_PAGES = ".book-pages"  # in reports/: one PDF per figure page, named by what it is drawn from
@@ -346,9 +353,9 @@ def publish(root: Path, made_by: dict[str, str], book: bool = True, built_from: 
     with atomic_files(targets) as tmp:
         tmp["json"].write_text(json.dumps(man, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         if "claims" in tmp:  # loading the tables validates them (about 2 s): only when what the pages show changed
-            from . import verdicts
-            from .facts.load import load_all
-            from .ledgerpage import claims_page, figures_naming
+            from ..facts import verdicts
+            from ..facts.load import load_all
+            from .claims_page import claims_page, figures_naming
 
             tables = load_all(root)
             page = claims_page(tables, figures_naming(reports / "figures"), collection_title(root), root)

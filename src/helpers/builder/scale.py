@@ -24,8 +24,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    from ..builder.run import build
     from ..facts import validate
+    from .run import build
 
     root = paths.project_root()
     with tempfile.TemporaryDirectory(prefix="helpers-scale-") as tmp:

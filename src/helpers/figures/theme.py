@@ -1,5 +1,5 @@
 """The house style, visual constants only: matplotlib's colour-blind-safe ``petroff8`` palette under
-``helpers/report.mplstyle``, the two published layouts (a page and a column of a printed report, each with its own
+``helpers/figures/report.mplstyle``, the two published layouts (a page and a column of a printed report, each with its own
 text sizes), and how each kind of evidence is drawn.
 
 How a value is known is drawn, not only written. Fill, hatch and line style differ between kinds, so the
@@ -18,11 +18,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import matplotlib.style
 from matplotlib.colors import to_rgb
 
-STYLE = ["petroff8", "helpers.report"]
+from ..facts import verdicts
+
+STYLE = ["petroff8", "helpers.figures.report"]
 PALETTE: list[str] = [c["color"] for c in matplotlib.style.library["petroff8"]["axes.prop_cycle"]]
 OUTSIDE_COLOUR = PALETTE[3]  # purple: reserved for outside sources, never a story's colour
 DERIVED_COLOUR = PALETTE[7]  # grey
@@ -120,8 +123,8 @@ def evidence_kinds(kinds: Iterable[str]) -> list[str]:
 
 
 def story_colours(stories: Mapping[str, Mapping]) -> dict[str, str]:
-    """A colour for each story, in the order given (``helpers.facts.stories``); a story with no source of its own
-    (the code for rows that concern every story) gets the shared grey."""
+    """A colour for each story, in the order given (``helpers.facts.stories``); a story with no source of its own (the
+    code for rows that concern every story) gets the shared grey."""
     out, i = {}, 0
     for code, s in stories.items():
         if s.get("source_id") is None:
@@ -130,3 +133,30 @@ def story_colours(stories: Mapping[str, Mapping]) -> dict[str, str]:
             out[code] = STORY_PALETTE[i % len(STORY_PALETTE)]
             i += 1
     return out
+
+
+# One colour per verdict, on one ordered scale from the best rating (blue) to the worst (red), the ColorBrewer RdYlBu
+# steps (safe for colour-vision deficiency); a verdict that is not a rating of truth is a grey. Plans have their own
+# order on the same scale (done, done late, done without deadline, in part, overtaken, reversed).
+_BY_RATING = {5: "#2c7bb6", 4: "#abd9e9", 3: "#ffffbf", 2: "#fdae61", 1: "#d7191c"}
+_UNRATED = {"unverifiable": "#bdbdbd", "not_found": "#8c8c8c", "record_incomplete": "#e3e3e3"}
+_PLANS = {"met": "#2c7bb6", "carried_out": "#74add1", "met_late": "#abd9e9", "partly_met": "#fee090",
+          "overtaken_by_events": "#bdbdbd", "reversed": "#d7191c"}  # fmt: skip
+
+
+def verdict_colour(verdict: str, root: Path | None = None) -> str:
+    """The verdict's colour on the one ordered scale (figures and pages use this, never their own)."""
+    if verdict in _PLANS:
+        return _PLANS[verdict]
+    if verdict in _UNRATED:
+        return _UNRATED[verdict]
+    r = verdicts.rating(verdict, root)
+    if r is None:
+        raise KeyError(f"verdict {verdict!r} has no colour: not in the scale (data/datapackage.json, x-verdict-scale)")
+    return _BY_RATING[r]
+
+
+def verdict_ink(verdict: str, root: Path | None = None) -> str:
+    """Text colour that reads on the verdict's colour: white on a dark fill, near-black on a light one."""
+    r, g, b = to_rgb(verdict_colour(verdict, root))
+    return "white" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45 else "#111111"

@@ -1,5 +1,5 @@
 """The stories of a collection and how a row is known: read from the tables, no drawing in here (the colours a
-figure gives them are the house style's, ``helpers.style``)."""
+figure gives them are the house style's, ``helpers.figures.theme``)."""
 
 from __future__ import annotations
 
