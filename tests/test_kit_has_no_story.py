@@ -110,3 +110,49 @@ def test_every_drawing_primitive_is_at_most_40_lines():
                 if n > PRIMITIVE_LINES:
                     long.append(f"{name}:{node.name} ({n} lines)")
     assert not long, f"primitives over {PRIMITIVE_LINES} lines: {long}"
+
+
+MARKUP = re.compile(r"<(?:!DOCTYPE|html|body|head|p|li|ul|ol|h[1-6]|section|div|a|span|strong|small|figure|img|nav|q|table|"
+                    r"tr|td|blockquote|details|script|style)\b[^<>]*>", re.I)  # fmt: skip
+PATTERN_CALLS = {"compile", "sub", "search", "match", "fullmatch", "findall", "finditer", "split"}
+
+
+def markup_in_strings(source: str) -> list[str]:
+    """HTML written in a Python string (plain or f-string, its values as {}); docstrings and the patterns given to
+    ``re`` that find markup do not count."""
+    tree = ast.parse(source)
+    skip = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") in PATTERN_CALLS and node.args:
+            skip |= {id(n) for n in ast.walk(node.args[0])}
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            skip.add(id(node.value))  # a docstring
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.JoinedStr):
+            skip |= {id(v) for v in node.values}
+            text = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+        else:
+            continue
+        found += MARKUP.findall(text)
+    return found
+
+
+def test_pages_come_from_templates_with_no_markup_written_in_python():
+    offenders = {}
+    for path in sorted(SRC.rglob("*.py")):
+        found = markup_in_strings(path.read_text(encoding="utf-8"))
+        if found:
+            offenders[str(path.relative_to(SRC))] = found[:3]
+    assert not offenders, f"HTML in Python strings (write it in a template under publish/templates/): {offenders}"
+
+
+def test_the_markup_check_finds_html_in_strings_but_not_in_patterns_or_docstrings():
+    assert markup_in_strings("x = f'<li><a href=\"{u}\">{t}</a></li>'") == ["<li>", '<a href="{}">']
+    assert markup_in_strings("x = '<p class=\"a\">' + t") == ['<p class="a">']
+    assert markup_in_strings("import re\nNAV = re.compile(r'<nav class=\"c\">.*?</nav>')") == []
+    assert markup_in_strings('def f():\n    """Put the nav after <body>."""') == []

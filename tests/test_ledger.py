@@ -4,6 +4,7 @@ the article accounted for; every verdict read a second time; the ledger's page w
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from pathlib import Path
@@ -263,4 +264,4 @@ def test_the_claims_page_is_redrawn_when_the_ledger_changes_and_only_then(projec
     path.write_text(text.replace("Jordan is not a member of the Alliance", "Jordan is not one of the Alliance's members"),
                     encoding="utf-8")  # fmt: skip
     build(root=project, only=["01"], out=io.StringIO())  # the page follows the ledger whichever notebooks run
-    assert "Jordan is not one of the Alliance&#x27;s members" in (reports / "claims.html").read_text(encoding="utf-8")
+    assert "Jordan is not one of the Alliance's members" in html.unescape((reports / "claims.html").read_text(encoding="utf-8"))

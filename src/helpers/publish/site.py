@@ -17,7 +17,6 @@ After a build, ``publish`` writes, from the figures' ``*.meta.json`` (see ``expo
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import re
 import shutil
@@ -27,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..atomic import atomic_files
+from .render import render
 
 SIZE_LABELS = {"png": "PNG", "svg": "SVG (text editable)", "pdf": "PDF (fonts embedded)", "plain.png": "plain PNG",
                "plain.svg": "plain SVG", "plain.pdf": "plain PDF", "page.png": "PNG 17 cm, 300 dpi",
@@ -108,26 +108,17 @@ def collection_title(root: Path) -> str:
 def findings_html(tables, label) -> str:
     """What the collection found, from the ledger and the scorecard: each contradicted claim in one line, each plan and
     what became of it. ``label`` names a verdict for a reader."""
-    e = html.escape
     claims, plans = tables["claims"], tables["plans"]
     bad = claims[claims["verdict"] == "contradicted"]
-    lines = "\n".join(f'<li><a href="claims.html#{e(str(r["id"]))}">“{e(str(r["quote"]))}”</a>: {e(str(r["reason"]))}</li>'
-                      for _, r in bad.iterrows())  # fmt: skip
-    fates = "\n".join(f'<li><a href="claims.html#{e(str(r["id"]))}">{e(str(r["plan"]))}</a>: '
-                       f"<strong>{e(label(str(r['verdict'])))}</strong> ({e(str(r['outcome_date']))}). {e(str(r['reason']))}</li>"
-                       for _, r in plans.iterrows())  # fmt: skip
     counts = claims["verdict"].astype(str).value_counts()
-    summary = ", ".join(f"{n} {e(str(v).replace('_', ' '))}" for v, n in counts.items() if n)
-    return f"""<h2>What the collection found</h2>
-<p>The article makes {len(claims)} checkable statements ({summary}); each is in <a href="claims.html">the claims
-ledger</a> with its evidence and a second reading. The record contradicts {len(bad)} of them:</p>
-<ul class="findings">
-{lines}
-</ul>
-<p>It reports {len(plans)} plans and forecasts; what became of them:</p>
-<ul class="findings">
-{fates}
-</ul>"""
+    return render(
+        "findings.html",
+        n_claims=len(claims),
+        summary=", ".join(f"{n} {str(v).replace('_', ' ')}" for v, n in counts.items() if n),
+        contradicted=[{"id": str(r["id"]), "quote": str(r["quote"]), "reason": str(r["reason"])} for _, r in bad.iterrows()],
+        plans=[{"id": str(r["id"]), "plan": str(r["plan"]), "label": label(str(r["verdict"])),
+                "outcome_date": str(r["outcome_date"]), "reason": str(r["reason"])} for _, r in plans.iterrows()],
+    )  # fmt: skip
 
 
 def _reading_order(man: dict) -> list[dict]:
@@ -136,58 +127,29 @@ def _reading_order(man: dict) -> list[dict]:
 
 
 def index_html(root: Path, man: dict, findings: str = "") -> str:
-    e = html.escape
-    title = collection_title(root)
+    """The front page: what the collection found (``findings``, drawn by ``findings_html``), the notebooks, every figure
+    with its texts and downloads, and the data files."""
+    from markupsafe import Markup
+
     notebooks = sorted((root / "reports" / "notebooks").glob("*.html"))
     titles = {p.name: _notebook_title(root / "notebooks" / (p.stem + ".ipynb")) for p in notebooks}
-    items = "\n".join(f'<li><a href="notebooks/{e(n)}">{e(t)}</a></li>' for n, t in titles.items())
-    cards = []
+    figures = []
     for f in _reading_order(man):
         stem = Path(f["notebook"]).stem
-        made_by = f'<a href="notebooks/{e(stem)}.html">{e(titles.get(stem + ".html", f["notebook"]))}</a>'
-        links = " · ".join(f'<a href="{e(v["path"])}" download>{e(SIZE_LABELS.get(k, k))}</a>' for k, v in f["files"].items())
-        svg = f["files"].get("svg", {}).get("path", "")
-        cards.append(f"""<figure id="{e(f["name"])}">
-  <a href="{e(svg)}" title="open the SVG: hover a mark for its row and source"><img src="{e(f["files"]["png"]["path"])}"
-  alt="{e(f["alt"])}" loading="lazy" width="100%"></a>
-  <figcaption><p class="cap">{e(f["caption"])}</p><p class="src">{e(f["source"])}</p>
-  <details><summary>Description of the figure</summary><p class="desc">{e(f.get("description", ""))}</p></details>
-  <p class="nb">From {made_by}.</p>
-  <p class="dl">{links}</p></figcaption>
-</figure>""")
-    data = sorted((root / "reports" / "data").glob("*"))
-    downloads = "\n".join(f'<li><a href="data/{e(p.name)}" download>{e(p.name)}</a></li>' for p in data)
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{e(title)}: data, maps and charts</title>
-<style>
-body {{ font-family: "DejaVu Sans", "Liberation Sans", sans-serif; max-width: 70rem; margin: 2rem auto;
-  padding: 0 1rem; color: #222; }}
-figure {{ margin: 2rem 0; padding-bottom: 1rem; border-bottom: 1px solid #ddd; }}
-.cap {{ font-size: 1rem; }} .src, .nb, .dl, .desc {{ font-size: .85rem; color: #555; }}
-ul.findings li {{ margin: .3rem 0; }}
-</style></head>
-<body>
-<h1>{e(title)}</h1>
-{findings}
-<h2>Notebooks</h2>
-<ol>
-{items}
-</ol>
-<h2>Figures, in reading order</h2>
-{chr(10).join(cards)}
-<h2>Files</h2>
-<p>Every figure comes in PNG, SVG (text editable) and PDF (fonts embedded), a plain variant without title and source
-(they are in the caption), and PNGs at 300 dpi for a column (8.5 cm) or a page (17 cm). The manifest
-<a href="figures.json">figures.json</a> lists every file with its checksum; <a href="figure-book.pdf">figure-book.pdf</a>
-holds every figure with its caption and source. Built from commit <code>{e(man["commit"])}</code>.</p>
-<h3>Data tables and the claims ledger</h3>
-<ul>
-{downloads}
-</ul>
-</body></html>
-"""
+        figures.append({"name": f["name"], "svg": f["files"].get("svg", {}).get("path", ""), "png": f["files"]["png"]["path"],
+                        "alt": f["alt"], "caption": f["caption"], "source": f["source"], "description": f.get("description", ""),
+                        "stem": stem, "made_by": titles.get(stem + ".html", f["notebook"]),
+                        "downloads": [{"path": v["path"], "label": SIZE_LABELS.get(k, k)}
+                                      for k, v in f["files"].items()]})  # fmt: skip
+    return render(
+        "index.html",
+        title=collection_title(root),
+        findings=Markup(findings),  # drawn by findings_html from its own template, escaped there
+        notebooks=[{"page": n, "title": t} for n, t in titles.items()],
+        figures=figures,
+        commit=man["commit"],
+        downloads=[p.name for p in sorted((root / "reports" / "data").glob("*"))],
+    )
 
 
 NAV = re.compile(r"<nav class=\"collection\"[^>]*>.*?</nav>\n?", re.S)
@@ -195,15 +157,10 @@ NAV = re.compile(r"<nav class=\"collection\"[^>]*>.*?</nav>\n?", re.S)
 
 def nav_html(stems: list[str], titles: dict[str, str], stem: str) -> str:
     """Links from a notebook's page back to the index and on to the previous and next notebook."""
-    e = html.escape
     i = stems.index(stem)
-    parts = ['<a href="../index.html">← the collection</a>', '<a href="../claims.html">the claims ledger</a>']
-    if i > 0:
-        parts.append(f'<a href="{e(stems[i - 1])}.html" rel="prev">← {e(titles[stems[i - 1]])}</a>')
-    if i + 1 < len(stems):
-        parts.append(f'<a href="{e(stems[i + 1])}.html" rel="next">{e(titles[stems[i + 1]])} →</a>')
-    return ('<nav class="collection" style="font-family: sans-serif; font-size: .9rem; padding: .6rem 1rem; '
-            'border-bottom: 1px solid #ddd;">' + " · ".join(parts) + "</nav>\n")  # fmt: skip
+    prev = {"stem": stems[i - 1], "title": titles[stems[i - 1]]} if i > 0 else None
+    nxt = {"stem": stems[i + 1], "title": titles[stems[i + 1]]} if i + 1 < len(stems) else None
+    return render("nav.html", prev=prev, next=nxt)
 
 
 def link_notebook_pages(root: Path) -> None:
