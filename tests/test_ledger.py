@@ -121,10 +121,15 @@ def test_met_after_its_deadline(scratch):
 
 
 def test_contradicted_resting_on_a_reprint_of_its_own_other_source(scratch):
-    """The Kalashnikov claim rests on franceinfo and AFP; make the AFP page a reprint of franceinfo and they are one."""
-    row = {r["id"]: n for n, r in enumerate(_rows(scratch.root, "claims"), start=1)}["cl_blasco_kalashnikov_barrage"]
-    assert not [p for p in _problems(scratch.root) if "cl_blasco_kalashnikov_barrage" in p]
-    scratch.edit("sources", "yahoo_afp_2021_09_24_blasco", "origin", "franceinfo (France Télévisions)")
+    """The Kalashnikov claim rests on several reports; make every one a reprint of one agency story and they are one."""
+    claim = "cl_blasco_kalashnikov_barrage"
+    row = {r["id"]: n for n, r in enumerate(_rows(scratch.root, "claims"), start=1)}[claim]
+    assert not [p for p in _problems(scratch.root) if claim in p]
+    against = {e["source_id"] for e in _rows(scratch.root, "evidence") if e["claim_id"] == claim and e["stance"] == "contradicts"}
+    assert len(against) >= 2, "the claim rests on two or more contradicting sources"
+    for sid in sorted(against):
+        scratch.edit("sources", sid, "origin", "AFP")
+        scratch.edit("sources", sid, "primary", "no")
     _one(_problems(scratch.root), "data/claims.csv", f"row {row}", "'verdict'", "two independent sources")
 
 
@@ -155,7 +160,9 @@ def test_a_second_reading_of_an_unknown_claim(scratch):
 
 
 def test_a_settled_verdict_that_is_not_the_published_one(scratch):
-    row = scratch.edit("reviews", "rv_cl_libya_border", "settled_verdict", "imprecise")
+    published = {r["id"]: r["verdict"] for r in _rows(scratch.root, "claims")}["cl_libya_border"]
+    other = "contradicted" if published != "contradicted" else "imprecise"
+    row = scratch.edit("reviews", "rv_cl_libya_border", "settled_verdict", other)
     _one(_problems(scratch.root), "data/reviews.csv", f"row {row}", "'settled_verdict'", "the verdict the row has now")
 
 
@@ -260,8 +267,8 @@ def test_the_claims_page_is_redrawn_when_the_ledger_changes_and_only_then(projec
     assert (reports / "claims.html").read_bytes() == before, "a markdown-only edit leaves the claims page alone"
     path = project / "data" / "claims.csv"
     text = path.read_text(encoding="utf-8")
-    assert "Jordan is not a member of the Alliance" in text
-    path.write_text(text.replace("Jordan is not a member of the Alliance", "Jordan is not one of the Alliance's members"),
+    assert "NATO calls Jordan a partner, not an Ally" in text
+    path.write_text(text.replace("NATO calls Jordan a partner, not an Ally", "NATO names Jordan a partner and no Ally"),
                     encoding="utf-8")  # fmt: skip
     build(root=project, only=["01"], out=io.StringIO())  # the page follows the ledger whichever notebooks run
-    assert "Jordan is not one of the Alliance's members" in html.unescape((reports / "claims.html").read_text(encoding="utf-8"))
+    assert "NATO names Jordan a partner and no Ally" in html.unescape((reports / "claims.html").read_text(encoding="utf-8"))

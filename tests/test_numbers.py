@@ -31,3 +31,8 @@ def test_thousands_grouped_the_french_way_are_found():
     assert {2000, 2500} <= numbers_in("La France a 2.000 militaires au sol, où l'objectif de 2.500 soldats")
     assert 4500 in numbers_in("Elle compte notamment 4 500 soldats") and 5100 in numbers_in("5\u202f100 militaires")
     assert numbers_in("3.5 km") == set(), "a decimal is not a count"
+
+
+def test_a_grouped_number_before_a_comma_is_found_and_a_decimal_comma_is_not_a_count():
+    assert 3000 in numbers_in("toujours près de 3.000, contre environ 4.500 au début")
+    assert 3000 not in numbers_in("3.000,5 km"), "a decimal comma makes it a decimal"

@@ -77,9 +77,14 @@ def _flood_rows() -> dict[str, list[dict]]:
              "text": "Heavy rain flooded 120 homes in Bamako on 3 March 2024, officials said; two people died.",
              "counterpart": "none", "rendering": "origin_not_found", "rendering_note": "Not looked for: a test article."},
         ],
+        "statements": [
+            {"id": "st_s2_1", "sentence_id": "s2", "text": "flooded 120 homes", "checked_by": "cl_homes"},
+            {"id": "st_s2_2", "sentence_id": "s2", "text": "officials said", "reason_kind": "attribution",
+             "reason": "Says who reported it; what they reported is checked."},
+        ],
         "reviews": [
             {"id": "rv_homes", "item_table": "claims", "item_id": "cl_homes", "first_verdict": "unverifiable",
-             "second_verdict": "unverifiable", "agree": "yes", "settled_verdict": "unverifiable",
+             "second_verdict": "unverifiable", "agree": "yes", "settled_verdict": "unverifiable", "settled_on": "2026-12-07",
              "second_reason": "Nothing outside the article was cited."},
         ],
     }  # fmt: skip

@@ -8,8 +8,9 @@ A notebook imports it as ``from helpers import facts`` and calls ``facts.load_al
 from . import agreement, overview, verdicts
 from .load import Tables, load_all, load_table, source_kinds
 from .problems import DataError, Problem
+from .read import datapackage
 from .registry import evidence_of, stories
 from .schema import validate
 
-__all__ = ["DataError", "Problem", "Tables", "agreement", "evidence_of", "load_all", "load_table", "overview",
+__all__ = ["DataError", "Problem", "Tables", "agreement", "datapackage", "evidence_of", "load_all", "load_table", "overview",
            "source_kinds", "stories", "validate", "verdicts"]  # fmt: skip

@@ -95,12 +95,14 @@ def rule_verdict(df: pd.DataFrame, ctx: Context):
     yield ("verdict", "at least one row of outside evidence in data/evidence.csv (claim_id) for a verdict that does not "
            "rest on absence", (~needs | df["id"].isin(list(by_claim))).astype(bool))  # fmt: skip
 
+    lineage = {k for k, v in ctx.column("sources", "id", "lineage").items() if isinstance(v, str)}
+
     def has(cid, stance):
-        return any(r["stance"] == stance for r in by_claim.get(cid, []))
+        return any(r["stance"] == stance and r["source_id"] not in lineage for r in by_claim.get(cid, []))
 
     supported = pd.Series([has(c, "supports") for c in df["id"]], index=df.index)
-    yield ("verdict", "a supporting passage (evidence.csv, stance supports) for accurate or verbatim",
-           ~(df["verdict"].isin(["accurate", "verbatim"]) & ~supported))  # fmt: skip
+    yield ("verdict", "a supporting passage from outside the article's lineage (evidence.csv, stance supports) for "
+           "accurate or verbatim", ~(df["verdict"].isin(["accurate", "verbatim"]) & ~supported))  # fmt: skip
 
     def contradiction_holds(cid):
         against = [r["source_id"] for r in by_claim.get(cid, []) if r["stance"] == "contradicts"]
@@ -320,6 +322,13 @@ def rule_reviews(df: pd.DataFrame, ctx: Context):
     )
     yield ("settlement", "how the disagreement was settled and why, since agree is no",
            ~((df["agree"] == "no") & df["settlement"].isna()))  # fmt: skip
+    yield ("settled_by", "who settled the disagreement (the two readers together, or a third reading), since agree is no",
+           ~((df["agree"] == "no") & df["settled_by"].isna()))  # fmt: skip
+    yield ("settlement", "the reason for the verdict that settled it, since a third reading settled it",
+           ~((df["settled_by"] == "third_reading") & df["settlement"].isna()))  # fmt: skip
+    changed = df["settled_verdict"] != df["first_verdict"]
+    yield ("change_cause", "why the published verdict is not the first reading's (evidence only the second search found, the "
+           "calibration notes, or the reading), exactly when they differ", changed == df["change_cause"].notna())  # fmt: skip
 
 
 def rule_evidence_quote(df: pd.DataFrame, ctx: Context):

@@ -14,7 +14,7 @@ from text_to_num import alpha2digit
 _SCALED = re.compile(r"(\d+(?:\.\d+)?) (1000000000|1000000|1000)\b")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 # Thousands grouped the French, German or Spanish way: "2.000", "4 500" (space, no-break or narrow no-break space).
-_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:[. \u00a0\u202f]\d{3})+(?![\d,]|\.\d)")
+_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:[. \u00a0\u202f]\d{3})+(?!\d|[.,]\d)")
 
 
 def numbers_in(text: str) -> set[int]:

@@ -7,6 +7,7 @@ the bad value and what was expected.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from .ledger_rules import LEDGER_RULES
 from .problems import Problem
 from .read import RawTable, datapackage, read_raw, resource
 from .rules import RULES, Context, is_int, is_num
+from .search_rules import SEARCH_RULES
 from .sources import source_texts
 
 if TYPE_CHECKING:
@@ -138,7 +140,7 @@ def _validate_table(name: str, dp: dict, ctx: Context) -> list[Problem]:
         problems.append(Problem(t.file, f"at least {least} data row(s) (x-min-rows in data/datapackage.json); found {len(df)}"))
     if not missing:  # row rules need every column; a missing column is reported on its own
         for rule_name in res["schema"].get("x-rules", []):
-            for n, (column, expected, ok) in enumerate((RULES | LEDGER_RULES)[rule_name](df, ctx)):
+            for n, (column, expected, ok) in enumerate((RULES | LEDGER_RULES | SEARCH_RULES)[rule_name](df, ctx)):
                 key = f"{rule_name}#{n}:{column}"
                 messages[key] = (column, expected)
                 checks.append(pa.Check(lambda d, ok=ok: ok, error=key))
@@ -157,6 +159,20 @@ def _validate_table(name: str, dp: dict, ctx: Context) -> list[Problem]:
     return problems
 
 
+SITE_URL = re.compile(r"https?://[^\s/]+(/\S*)?")
+
+
+def package_problems(dp: dict) -> list[Problem]:
+    """What the data package itself must say: where its reports are published (``homepage``, the base of every
+    ClaimReview's absolute URL)."""
+    home = dp.get("homepage")
+    if not isinstance(home, str) or not SITE_URL.fullmatch(home):
+        return [Problem("data/datapackage.json", "an absolute URL (https://...) in homepage: the address where reports/ is "
+                        "published, from which every ClaimReview's url is built", column="homepage",
+                        value=None if home is None else str(home))]  # fmt: skip
+    return []
+
+
 def validate(root: Path | None = None, check_gazetteer: bool = True) -> list[Problem]:
     """Every problem in every table of the package (an empty list means all is well)."""
     root = root or paths.project_root()
@@ -170,6 +186,7 @@ def validate(root: Path | None = None, check_gazetteer: bool = True) -> list[Pro
             raw[res["name"]] = t
     texts = source_texts(root, raw.get("sources"), raw.get("passages"))
     problems += texts.problems
+    problems += package_problems(dp)
     ctx = Context(root, raw, texts, check_gazetteer, all_stories=dp.get("x-all-stories"), package=dp)
     for res in dp["resources"]:
         problems += _validate_table(res["name"], dp, ctx)

@@ -31,6 +31,7 @@ from .theme import (
     COLUMN,
     DERIVED_COLOUR,
     EVIDENCE,
+    LAYER_COLOURS,
     LAYOUTS,
     OUTSIDE_COLOUR,
     PAGE,
@@ -50,11 +51,12 @@ from .theme import (
 )
 
 __all__ = [
-    "COLUMN", "DAY", "DERIVED_COLOUR", "EVIDENCE", "LAYOUTS", "OUTSIDE_COLOUR", "PAGE", "PALETTE", "SHARED_COLOUR",
-    "STORY_PALETTE", "WARNING_COLOUR", "ExportError", "FigureCheckError", "FinishError", "Layout", "MarksError",
-    "ProvenanceError", "StyleError", "band", "bar", "date_axis", "day", "days", "derived_row", "describe",
-    "evidence_handles", "evidence_kinds", "evidence_style", "export", "figure_texts", "figures_dir", "finish",
-    "fit", "gid", "layout_of", "lighten", "lower_bound", "mark_titles", "new_figure", "ordinal", "plotted_row",
-    "point", "positions", "problems", "set_plot_height", "show", "smallest_text", "source_line", "source_url",
-    "span", "story_colours", "style", "tag", "thousands", "timeline", "verdict_colour", "verdict_ink", "x_of",
+    "COLUMN", "DAY", "DERIVED_COLOUR", "EVIDENCE", "LAYER_COLOURS", "LAYOUTS", "OUTSIDE_COLOUR", "PAGE", "PALETTE",
+    "SHARED_COLOUR", "STORY_PALETTE", "WARNING_COLOUR", "ExportError", "FigureCheckError", "FinishError", "Layout",
+    "MarksError", "ProvenanceError", "StyleError", "band", "bar", "date_axis", "day", "days", "derived_row",
+    "describe", "evidence_handles", "evidence_kinds", "evidence_style", "export", "figure_texts", "figures_dir",
+    "finish", "fit", "gid", "layout_of", "lighten", "lower_bound", "mark_titles", "new_figure", "ordinal",
+    "plotted_row", "point", "positions", "problems", "set_plot_height", "show", "smallest_text", "source_line",
+    "source_url", "span", "story_colours", "style", "tag", "thousands", "timeline", "verdict_colour", "verdict_ink",
+    "x_of",
 ]  # fmt: skip

@@ -32,6 +32,11 @@ DERIVED_COLOUR = PALETTE[7]  # grey
 WARNING_COLOUR = PALETTE[2]  # red: what the record contradicts
 STORY_PALETTE = [PALETTE[0], PALETTE[1], PALETTE[4], PALETTE[5], PALETTE[6]]
 SHARED_COLOUR = PALETTE[7]  # for rows that concern every story
+# The layers an error can come from have colours of their own, fixed whatever the number of stories (Petroff's
+# ten-colour set, also chosen for colour-vision deficiency): never the colours the stories happen to leave free.
+_PETROFF10 = [c["color"] for c in matplotlib.style.library["petroff10"]["axes.prop_cycle"]]
+LAYER_COLOURS = {"original": _PETROFF10[5], "translation": _PETROFF10[1], "splice": _PETROFF10[4],
+                 "undetermined": "#d8d8d8"}  # fmt: skip
 
 EVIDENCE = {
     "stated": {"label": "stated in the article", "fill": "solid", "hatch": None, "linestyle": "-"},
