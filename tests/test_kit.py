@@ -168,14 +168,17 @@ def test_finish_writes_title_subtitle_source_and_note(tables):
 
 
 def test_source_line_is_fit_to_print_and_refuses_unknown_sources(tables):
-    """The article by headline, byline and story date, outside reporting by publisher; no path, URL or inference note."""
+    """The article by headline, byline and story date, outside reporting by who reported it; no path, URL or inference
+    note."""
     data = pd.DataFrame({"source_id": ["art_nato", "hurriyet_2020_01_04", "burkinainfo_2021_09_24"]})
     line = source_line(tables, data)
     src = tables["sources"].set_index("id")
     assert src.loc["seed_000", "title"] in line and src.loc["seed_000", "author"] in line
     assert "NATO story, 12–13 February 2020" in line
     hurriyet = str(src.loc["hurriyet_2020_01_04", "publisher"]).split(" (")[0]
-    assert "outside reporting by Burkina Info, " in line and hurriyet in line
+    # the reporting organisation is credited, with the site it was read on where that differs
+    assert src.loc["burkinainfo_2021_09_24", "origin"] == "Faso7" and "Faso7 (read on Burkina Info)" in line
+    assert src.loc["hurriyet_2020_01_04", "origin"] == "Anadolu Agency" and f"Anadolu Agency (read on {hurriyet})" in line
     for leak in ("seeds/", ".txt", "http", "inference", ".csv"):
         assert leak not in line, f"{leak!r} in a printed source line: {line}"
     with pytest.raises(ProvenanceError, match="atlantis"):
@@ -263,3 +266,12 @@ def test_a_derived_row_names_its_rows_quotes_nobody_and_says_how_it_was_derived(
     for bad in ([[level], "-", "x"], [[level, cut], "*", "x"], [[level, cut], "-", " "]):
         with pytest.raises(ProvenanceError):
             derived_row(*bad)
+
+
+def test_a_long_list_of_reporters_names_the_most_cited_and_counts_the_rest(tables):
+    from helpers.figures.provenance import NAMED
+
+    src = tables["sources"]
+    outside = src[(src["kind"] == "outside") & src["origin"].isna()].drop_duplicates("publisher").head(NAMED + 3)
+    line = source_line(tables, pd.DataFrame({"source_id": list(outside["id"])}))
+    assert line.endswith(", and 3 other outlets."), line

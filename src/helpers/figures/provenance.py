@@ -76,6 +76,41 @@ def publisher_name(source) -> str:
     return str(source["publisher"]).split(" (")[0]
 
 
+def reporter(source) -> str:
+    """Who reported what a source carries: its origin (the agency or outlet whose report it is, as the page credits it),
+    else its publisher."""
+    origin = source.get("origin")
+    return str(origin) if isinstance(origin, str) and origin.strip() else publisher_name(source)
+
+
+NAMED = 8  # reporters a source line names; the rest are counted (the figure's CSV names every row's source)
+
+
+def reporters(sources: Iterable) -> str:
+    """The reporting organisations behind these outside sources, most cited first, each with the sites its reports were
+    read on where those differ ('AFP (read on abamako.com, Yahoo Actualités)'); past ``NAMED``, the rest are counted."""
+    sites: dict[str, set[str]] = {}
+    count: dict[str, int] = {}
+    for s in sources:
+        who, site = reporter(s), publisher_name(s)
+        count[who] = count.get(who, 0) + 1
+        sites.setdefault(who, set())
+        if site.casefold() != who.casefold():
+            sites[who].add(site)
+    order = sorted(count, key=lambda w: (-count[w], w.casefold()))
+
+    def credit(who: str) -> str:
+        read = sorted(sites[who], key=str.casefold)
+        if not read:
+            return who
+        shown = ", ".join(read[:2]) + (f" and {len(read) - 2} more" if len(read) > 2 else "")
+        return f"{who} (read on {shown})"
+
+    named = [credit(w) for w in order[:NAMED]]
+    rest = len(order) - NAMED
+    return ", ".join(named) + (f", and {rest} other outlet{'s' if rest > 1 else ''}" if rest > 0 else "")
+
+
 def _span(start: str, end: str | None = None) -> str:
     """'26 September 2021', '12–13 February 2020'."""
     a = pd.Timestamp(start)
@@ -125,14 +160,14 @@ def source_line(tables, data: pd.DataFrame, extra: str = "", also: Iterable[str]
         elif s["kind"] == "dataset":
             datasets.append(publisher_name(s))
         else:
-            outside.append(publisher_name(s))
+            outside.append(s)
     parts = []
     if article:
         seeds = dict.fromkeys(a.split(", its ")[0] for a in article)
         stories_ = [a.split(", its ", 1)[1] for a in article if ", its " in a]
         parts += [f"{seed}{', its ' + ' and '.join(stories_) if stories_ else ''}" for seed in seeds]
     if outside:
-        parts.append("outside reporting by " + ", ".join(sorted(set(outside), key=str.casefold)))
+        parts.append("outside reporting by " + reporters(outside))
     if datasets:
         parts.append("reference data: " + ", ".join(dict.fromkeys(datasets)))
     line = "Source: " + "; ".join(parts) + "."

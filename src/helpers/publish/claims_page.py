@@ -15,10 +15,25 @@ from pathlib import Path
 import pandas as pd
 
 from ..facts import verdicts
+from ..figures.provenance import publisher_name, reporter
+from ..figures.theme import verdict_colour, verdict_ink
 from .render import render
 
 LAYERS = {"original": "the original reporting", "translation": "the translation into English",
           "splice": "the splice and republication", "undetermined": "cannot be told"}  # fmt: skip
+
+
+FOUND_BY = {"first_search": "found by the first search", "second_search": "found by the second search",
+            "both_searches": "found by both searches", "third_reading": "found by the third reading"}
+SETTLED_BY = {"readers": "the two readers, with both evidence sets", "third_reading": "a third reader, with both readings "
+              "and both evidence sets"}  # fmt: skip
+CAUSES = {"evidence_second_search": "evidence only the second search found", "calibration": "the scale's calibration notes",
+          "reading": "a closer reading of the same evidence"}  # fmt: skip
+
+
+def readers(review) -> int:
+    """How many readers stand behind a published verdict: the two searches, and a third reader where one settled it."""
+    return 3 if review.get("settled_by") == "third_reading" else 2
 
 
 def _text(v) -> str:
@@ -37,14 +52,16 @@ def figures_naming(figures_dir: Path) -> dict[str, list[str]]:
 
 
 def _source(src: pd.DataFrame, sid: str) -> dict:
-    """What the page says of a source: publisher, title and link, date, whose report it reprints, how much was read."""
+    """What the page says of a source: who reported it and the site it was read on, title and link, date, how much
+    was read, and whether it is the article's own lineage."""
     if sid not in src.index:
         return {"known": False, "id": sid}
     s = src.loc[sid]
-    return {"known": True, "id": sid, "publisher": _text(s["publisher"]), "title": _text(s["title"]) or sid,
-            "url": _text(s["url"]), "date": _text(s["date"]) or "undated", "origin": _text(s.get("origin")),
+    who, site = reporter(s), publisher_name(s)
+    return {"known": True, "id": sid, "reporter": who, "site": "" if site.casefold() == who.casefold() else site,
+            "title": _text(s["title"]) or sid, "url": _text(s["url"]), "date": _text(s["date"]) or "undated",
             "extent": _text(s.get("extent")), "extent_missing": _text(s.get("extent_missing")),
-            "read_on": _text(s.get("read_on"))}  # fmt: skip
+            "read_on": _text(s.get("read_on")), "lineage": _text(s.get("lineage")).replace("_", " ")}  # fmt: skip
 
 
 def claims_page(tables, figures: dict[str, list[str]], title: str, root: Path | None = None) -> str:
@@ -91,19 +108,22 @@ def claims_page(tables, figures: dict[str, list[str]], title: str, root: Path | 
                 out["layer"] = {"label": LAYERS.get(r["layer"], r["layer"]), "note": _text(r["layer_note"])}
             for _, ev in evidence[evidence["claim_id"] == r["id"]].iterrows():
                 out["evidence"].append({"stance": _text(ev["stance"]), "quote": _text(ev["quote"]), "note": _text(ev["note"]),
+                                        "found_by": FOUND_BY.get(_text(ev["found_by"]), ""),
                                         "source": _source(src, ev["source_id"])})  # fmt: skip
             if _text(r["record_source_id"]):
-                out["evidence"].append({"stance": "record searched", "quote": "", "note": "",
+                out["evidence"].append({"stance": "record searched", "quote": "", "note": "", "found_by": "",
                                         "source": _source(src, r["record_source_id"])})  # fmt: skip
         else:
             out["outcome"] = _text(r["outcome"])
-            out["evidence"].append({"stance": "outcome", "quote": _text(r["evidence_quote"]), "note": "",
+            out["evidence"].append({"stance": "outcome", "quote": _text(r["evidence_quote"]), "note": "", "found_by": "",
                                     "source": _source(src, r["evidence_source_id"])})  # fmt: skip
         rv = reviews.get((table, str(r["id"])))
         if rv is not None:
-            how = "agreed" if rv["agree"] == "yes" else f"disagreed; settled: {_text(rv['settlement']).rstrip('.')}"
-            second = f"{label(str(rv['second_verdict']))}: {_text(rv['second_reason'])}".rstrip(".")
-            out["review"] = {"second": second, "how": how}
+            out["review"] = {"first": label(str(rv["first_verdict"])), "second": label(str(rv["second_verdict"])),
+                             "second_reason": _text(rv["second_reason"]), "agree": rv["agree"] == "yes",
+                             "settled_by": SETTLED_BY.get(_text(rv["settled_by"]), ""), "settlement": _text(rv["settlement"]),
+                             "cause": CAUSES.get(_text(rv["change_cause"]), ""), "on": _text(rv["settled_on"]),
+                             "readers": readers(rv)}  # fmt: skip
         return out
 
     used = set(tables["claims"]["verdict"]) | set(tables["plans"]["verdict"])
@@ -111,7 +131,9 @@ def claims_page(tables, figures: dict[str, list[str]], title: str, root: Path | 
         "claims.html",
         title=title,
         stories=stories,
-        scale=[{"label": label(v), "for": d["for"], "means": d["means"], "needs": d["needs"]} for v, d in scale.items()],
+        scale=[{"verdict": v, "label": label(v), "for": d["for"], "means": d["means"], "needs": d["needs"]}
+               for v, d in scale.items()],
+        colours=[{"verdict": v, "colour": verdict_colour(v, root), "ink": verdict_ink(v, root)} for v in scale],
         verdict_options=[{"verdict": v, "label": label(v)} for v in scale if v in used],
         claims=[item("claims", r) for _, r in tables["claims"].iterrows()],
         plans=[item("plans", r) for _, r in tables["plans"].iterrows()],

@@ -108,16 +108,25 @@ def collection_title(root: Path) -> str:
 def findings_html(tables, label) -> str:
     """What the collection found, from the ledger and the scorecard: each contradicted claim in one line, each plan and
     what became of it. ``label`` names a verdict for a reader."""
+    from .claims_page import readers
+
     claims, plans = tables["claims"], tables["plans"]
+    reviews = {(r["item_table"], r["item_id"]): r for _, r in tables["reviews"].iterrows()}
     bad = claims[claims["verdict"] == "contradicted"]
     counts = claims["verdict"].astype(str).value_counts()
+
+    def behind(table: str, row_id) -> int:
+        return readers(reviews[(table, str(row_id))]) if (table, str(row_id)) in reviews else 1
+
     return render(
         "findings.html",
         n_claims=len(claims),
         summary=", ".join(f"{n} {str(v).replace('_', ' ')}" for v, n in counts.items() if n),
-        contradicted=[{"id": str(r["id"]), "quote": str(r["quote"]), "reason": str(r["reason"])} for _, r in bad.iterrows()],
+        contradicted=[{"id": str(r["id"]), "quote": str(r["quote"]), "reason": str(r["reason"]),
+                       "readers": behind("claims", r["id"])} for _, r in bad.iterrows()],
         plans=[{"id": str(r["id"]), "plan": str(r["plan"]), "label": label(str(r["verdict"])),
-                "outcome_date": str(r["outcome_date"]), "reason": str(r["reason"])} for _, r in plans.iterrows()],
+                "outcome_date": str(r["outcome_date"]), "reason": str(r["reason"]), "readers": behind("plans", r["id"])}
+               for _, r in plans.iterrows()],
     )  # fmt: skip
 
 
