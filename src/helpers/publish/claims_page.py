@@ -23,8 +23,12 @@ LAYERS = {"original": "the original reporting", "translation": "the translation 
           "splice": "the splice and republication", "undetermined": "cannot be told"}  # fmt: skip
 
 
-FOUND_BY = {"first_search": "found by the first search", "second_search": "found by the second search",
-            "both_searches": "found by both searches", "third_reading": "found by the third reading"}
+FOUND_BY = {
+    "first_search": "found by the first search",
+    "second_search": "found by the second search",
+    "both_searches": "found by both searches",
+    "third_reading": "found by the third reading",
+}
 SETTLED_BY = {"readers": "the two readers, with both evidence sets", "third_reading": "a third reader, with both readings "
               "and both evidence sets"}  # fmt: skip
 CAUSES = {"evidence_second_search": "evidence only the second search found", "calibration": "the scale's calibration notes",
@@ -131,8 +135,9 @@ def claims_page(tables, figures: dict[str, list[str]], title: str, root: Path | 
         "claims.html",
         title=title,
         stories=stories,
-        scale=[{"verdict": v, "label": label(v), "for": d["for"], "means": d["means"], "needs": d["needs"]}
-               for v, d in scale.items()],
+        scale=[
+            {"verdict": v, "label": label(v), "for": d["for"], "means": d["means"], "needs": d["needs"]} for v, d in scale.items()
+        ],
         colours=[{"verdict": v, "colour": verdict_colour(v, root), "ink": verdict_ink(v, root)} for v in scale],
         verdict_options=[{"verdict": v, "label": label(v)} for v in scale if v in used],
         claims=[item("claims", r) for _, r in tables["claims"].iterrows()],
