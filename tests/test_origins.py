@@ -42,12 +42,35 @@ def test_every_seed_sentence_is_aligned_or_explicitly_unmatched():
     assert any(r["role"] == "dropped" for r in _rows(ROOT, "sentences")), "what the seed's reader never learned is listed"
 
 
-def test_every_flawed_claim_names_its_layer():
+def test_every_error_names_its_layer_with_a_confidence_and_its_own_evidence():
+    scale = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))["x-verdict-scale"]["verdicts"]
+    errors = {v["verdict"] for v in scale if v.get("error")}
+    assert errors == {"imprecise", "misleading", "contradicted", "mistranslated"}, "the genealogy's errors, as documented"
+    notes = []
     for c in _rows(ROOT, "claims"):
-        flawed = c["verdict"] not in ("accurate", "verbatim")
-        assert bool(c["layer"]) == flawed, c["id"]
-        if flawed:
+        assert bool(c["layer"]) == (c["verdict"] in errors), c["id"]
+        if c["layer"]:
             assert c["layer"] in {"original", "translation", "splice", "undetermined"} and c["layer_note"], c["id"]
+            assert (c["layer"] == "undetermined") == (c["layer_confidence"] == "undetermined"), c["id"]
+            notes.append(c["layer_note"])
+    assert len(notes) == len(set(notes)), "each error's note is written for it, not a shared sentence"
+
+
+def test_nine_in_ten_of_each_storys_sentences_stand_beside_their_original_or_the_closest_reporting():
+    rows = [r for r in _rows(ROOT, "sentences") if r["story"] in ("mali", "nato") and r["role"] != "dropped"]
+    for story in ("mali", "nato"):
+        mine = [r for r in rows if r["story"] == story]
+        beside = [r for r in mine if r["counterpart"] in ("original", "speaker_record", "closest")]
+        assert len(beside) >= 0.9 * len(mine), (story, len(beside), len(mine))
+        assert all(r["closeness"] in ("close", "loose") for r in beside if r["counterpart"] == "closest")
+
+
+def test_the_fingerprints_are_the_seeds_words_and_point_to_each_storys_language():
+    sentences = {r["id"]: r for r in _rows(ROOT, "sentences")}
+    prints = _rows(ROOT, "fingerprints")
+    assert {(p["story"], p["language"]) for p in prints} == {("mali", "it"), ("nato", "ru")}
+    for p in prints:
+        assert p["seed_words"].replace("’", "'") in sentences[p["sentence_id"]]["text"].replace("’", "'"), p["id"]
 
 
 # One bad input each, one clear error naming file, row and column. The gloss case: a "gloss" copied from the seed or a
@@ -62,8 +85,14 @@ BAD_INPUT = {
     "a dropped sentence not in the original": ("sentences", "d06", "text", 'La ministra della Difesa francese: "Resteremo"',
                                                "dropped sentence"),
     "faithful against mere closest reporting": ("sentences", "s35", "rendering", "faithful", "only against the original"),
-    "a flawed claim without its layer": ("claims", "cl_libya_border", "layer", "", "the layer that introduced the problem"),
+    "closest reporting without its closeness": ("sentences", "s16", "closeness", "", "close or loose"),
+    "an error without its layer": ("claims", "cl_libya_border", "layer", "", "the layer that introduced the error"),
     "an undetermined layer without why": ("claims", "cl_libya_border", "layer_note", "", "why it cannot be told"),
+    "a certain layer with an empty note": ("claims", "cl_52_in_mali", "layer_note", "", "the evidence for the layer"),
+    "a layer for a verdict that flags no error": ("claims", "cl_blasco_age_34", "layer", "original",
+                                                  "none for a verdict that flags no error"),
+    "a fingerprint whose words are not the seed's": ("fingerprints", "fp_s09_01", "seed_words", "a more restrained device",
+                                                     "the seed's words"),
 }  # fmt: skip
 
 
@@ -87,8 +116,11 @@ def test_the_layer_chart_title_is_computed_from_the_ledger(built):
     claims = _rows(built, "claims")
     flawed = [c for c in claims if c["layer"]]
     numbers = [int(n) for n in re.findall(r"\d+", meta["title"])]
-    count = {layer: sum(c["layer"] == layer for c in flawed) for layer in ("original", "translation", "undetermined")}
-    assert numbers == [len(flawed), count["original"], count["translation"], count["undetermined"]], meta["title"]
+    count = {layer: sum(c["layer"] == layer for c in flawed) for layer in ("original", "translation", "splice", "undetermined")}
+    certain = sum(c["layer"] == "original" and c["layer_confidence"] == "certain" for c in flawed)
+    assert numbers == [len(flawed), count["original"], certain, count["translation"], count["splice"], count["undetermined"]], (
+        meta["title"]
+    )
     data = (built / "reports" / "figures" / "problems_by_layer.csv").read_text(encoding="utf-8")
     for c in flawed:
         assert c["id"] in data, f"{c['id']} is counted in the chart's data"

@@ -66,8 +66,7 @@ def _flood_rows() -> dict[str, list[dict]]:
         ],
         "claims": [
             {"id": "cl_homes", "story": "flood", "source_id": "art_flood", "quote": "flooded 120 homes", "claim_type": "number",
-             "verdict": "unverifiable", "reason": "No outside report was read for this test article.", "layer": "undetermined",
-             "layer_note": "The article's original, if any, was not looked for."},
+             "verdict": "unverifiable", "reason": "No outside report was read for this test article."},
         ],
         "sentences": [
             {"id": "s1", "source_id": "seed_flood", "story": "flood", "text": "A flood in Bamako", "role": "headline",

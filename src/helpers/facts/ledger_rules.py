@@ -247,8 +247,8 @@ def rule_alignment(df: pd.DataFrame, ctx: Context):
     yield ("text", "words found verbatim in one of the source's passages (data/passages.csv), for a dropped sentence",
            pd.Series([not d or in_passages(s, t) for d, s, t in zip(dropped, df["source_id"], df["text"], strict=True)],
                      index=df.index))  # fmt: skip
-    quoted = df["counterpart"].isin(["original", "closest"])
-    yield ("counterpart_text", "a counterpart, verbatim, exactly when counterpart is original or closest",
+    quoted = df["counterpart"].isin(["original", "speaker_record", "closest"])
+    yield ("counterpart_text", "a counterpart, verbatim, exactly when counterpart is original, speaker_record or closest",
            quoted == df["counterpart_text"].notna())  # fmt: skip
     outside = df["counterpart_source_id"].map(kinds) == "outside"
     yield ("counterpart_source_id", "an outside source the counterpart is quoted from, exactly when there is a counterpart",
@@ -272,20 +272,36 @@ def rule_alignment(df: pd.DataFrame, ctx: Context):
 
     yield ("gloss_ours", "a gloss in our own words: it must not be found verbatim in the seed or in any cited passage, so it is "
            "never mistaken for a quotation", ~df["gloss_ours"].map(reads_as_quote).astype(bool))  # fmt: skip
-    yield ("rendering", "faithful or shifted only against the original (counterpart original)",
-           ~(df["rendering"].isin(["faithful", "shifted"]) & (df["counterpart"] != "original")))  # fmt: skip
+    judged = df["counterpart"].isin(["original", "speaker_record"])
+    yield ("rendering", "faithful or shifted only against the original or the speaker's own recorded words (counterpart "
+           "original or speaker_record)", ~(df["rendering"].isin(["faithful", "shifted"]) & ~judged))  # fmt: skip
+    yield ("rendering", "faithful or shifted against the speaker's own recorded words (counterpart speaker_record)",
+           ~((df["counterpart"] == "speaker_record") & ~df["rendering"].isin(["faithful", "shifted"])))  # fmt: skip
     yield ("rendering", "origin_not_found only where the counterpart is not the original",
            ~((df["rendering"] == "origin_not_found") & (df["counterpart"] == "original")))  # fmt: skip
+    yield ("closeness", "close or loose exactly when the counterpart is the closest reporting",
+           (df["counterpart"] == "closest") == df["closeness"].notna())  # fmt: skip
     yield ("rendering_note", "how the meaning shifted, what added the sentence, or what was searched for the original",
            ~(df["rendering"].isin(["shifted", "added", "origin_not_found"]) & df["rendering_note"].isna()))  # fmt: skip
 
 
 def rule_layer(df: pd.DataFrame, ctx: Context):
-    """Every claim not rated accurate or verbatim names the layer that introduced the problem, and why."""
-    flawed = df["verdict"].notna() & ~df["verdict"].isin(["accurate", "verbatim"])
-    yield ("layer", "the layer that introduced the problem (original, translation, splice or undetermined) for a claim not "
-           "rated accurate or verbatim, and none for one that is", flawed == df["layer"].notna())  # fmt: skip
-    yield ("layer_note", "what shows the layer, or why it cannot be told", ~(df["layer"].notna() & df["layer_note"].isna()))
+    """Every claim whose verdict flags an error (``error`` in the scale) names the layer that introduced it, how sure
+    that is, and the evidence written for this claim; a claim whose verdict flags nothing has no layer."""
+    errors = [v for v, d in scale(ctx).items() if d.get("error")]
+    flawed = df["verdict"].isin(errors)
+    yield ("layer", f"the layer that introduced the error (original, translation, splice or undetermined) for a claim rated "
+           f"{', '.join(errors)}, and none for a verdict that flags no error", flawed == df["layer"].notna())  # fmt: skip
+    yield ("layer_confidence", "how sure the layer is (certain, probable, undetermined), exactly when there is a layer",
+           df["layer"].notna() == df["layer_confidence"].notna())  # fmt: skip
+    yield ("layer_confidence", "undetermined exactly when the layer is undetermined",
+           (df["layer"] == "undetermined") == (df["layer_confidence"] == "undetermined"))  # fmt: skip
+    yield ("layer_note", "the evidence for the layer (what shows it, for this claim), or why it cannot be told",
+           ~(df["layer"].notna() & df["layer_note"].isna()))  # fmt: skip
+    notes = df["layer_note"].dropna()
+    shared = notes[notes.duplicated(keep=False)]
+    yield ("layer_note", "a note written for this claim: the same words stand on another claim's layer",
+           pd.Series(~df.index.isin(shared.index), index=df.index))  # fmt: skip
 
 
 def rule_reviews(df: pd.DataFrame, ctx: Context):

@@ -148,6 +148,21 @@ def rule_record_check(df: pd.DataFrame, ctx: Context):
            (df["finding"] == "not_found") == df["source_id"].isna())  # fmt: skip
 
 
+def rule_fingerprint(df: pd.DataFrame, ctx: Context):
+    """A fingerprint's words are the seed's, in its sentence; a passage showing the source-language words in use comes
+    with its source, and a source with its passage (fingerprints.csv)."""
+    texts = {k: normalise(v) for k, v in ctx.column("sentences", "id", "text").items() if isinstance(v, str)}
+    pairs = zip(df["sentence_id"], df["seed_words"], strict=True)
+    ok = [s not in texts or w is None or normalise(w) in texts[s] for s, w in pairs]
+    yield ("seed_words", "the seed's words, verbatim from the sentence named in sentence_id (data/sentences.csv)",
+           pd.Series(ok, index=df.index))  # fmt: skip
+    yield ("quote", "a passage exactly when there is a source_id (the source-language words in use, verbatim)",
+           df["source_id"].isna() == df["quote"].isna())  # fmt: skip
+    stories = ctx.column("sentences", "id", "story")
+    same = [s not in stories or stories[s] == t for s, t in zip(df["sentence_id"], df["story"], strict=True)]
+    yield ("story", "the story of the sentence named in sentence_id", pd.Series(same, index=df.index))
+
+
 # An id named in prose: lower-case words joined by underscores, not part of a path, address or longer name.
 ID_IN_TEXT = re.compile(r"(?<![\w./-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w/-])")
 VERBATIM = ("id", "quote", "passage", "text", "counterpart_text", "evidence_quote", "url", "path", "title", "query")
@@ -193,4 +208,5 @@ SEARCH_RULES = {
     "record_checked": rule_record_checked,
     "record_check": rule_record_check,
     "ids": rule_ids,
+    "fingerprint": rule_fingerprint,
 }

@@ -48,6 +48,13 @@ def flagged(root: Path | None = None) -> list[str]:
                   key=lambda v: sc[v]["ratingValue"])  # fmt: skip
 
 
+def errors(root: Path | None = None) -> list[str]:
+    """The verdicts that flag an error of the article (``error`` in the scale: imprecise, misleading, contradicted,
+    mistranslated), worst last: the errors whose layer the genealogy traces. A paraphrase, an unverifiable statement or
+    a record read in part is not an error."""
+    return [v for v, d in scale(root).items() if d.get("error")]
+
+
 def rating(verdict: str, root: Path | None = None) -> int | None:
     """ClaimReview's ratingValue (1 worst .. 5 best), or None for a verdict that is not a rating of truth."""
     return scale(root).get(verdict, {}).get("ratingValue")

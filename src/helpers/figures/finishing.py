@@ -166,3 +166,19 @@ def ordinal(n: int) -> str:
 def thousands(n) -> str:
     """5000 -> '5,000'."""
     return f"{int(n):,}"
+
+
+def legend_below(ax, handles: list, *, title: str | None = None, **kw):
+    """A legend under the plot, centred below its tick labels and axis title, in as many columns as the layout's width
+    holds for these labels: the kit places it, so a figure body says only what the legend lists."""
+    from matplotlib.transforms import ScaledTranslation
+
+    layout = layout_of(ax.figure)
+    drop = (3.6 if ax.get_xlabel() else 2.0) * layout.text / 72  # inches: the tick labels, and the axis title if any
+    longest = max((len(h.get_label()) for h in handles), default=0)
+    room = 2 if layout.narrow else 4
+    if longest > (20 if layout.narrow else 30):
+        room = max(1, room // 2)
+    below = ax.transAxes + ScaledTranslation(0, -drop, ax.figure.dpi_scale_trans)
+    return ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=below,
+                     ncols=min(len(handles), room), title=title, **kw)  # fmt: skip

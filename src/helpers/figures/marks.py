@@ -15,7 +15,7 @@ from matplotlib.patches import Patch
 
 from .finishing import layout_of
 from .provenance import tag
-from .theme import EVIDENCE, evidence_kinds, evidence_style
+from .theme import EVIDENCE, evidence_kinds, evidence_style, ink_on
 
 DAY = pd.Timedelta(days=1)
 MAX_LABELLED = 200  # a timeline labels every row on its own line: more than this cannot be read, nor drawn quickly
@@ -147,4 +147,39 @@ def timeline(ax, rows: pd.DataFrame, colours: Mapping[str, str], *, min_marker_d
     ax.set_yticks(range(n), labels[::-1])
     ax.set_ylim(-0.7, n - 0.3)
     ax.grid(axis="x")
+    return ys
+
+
+def stacked_counts(ax, rows: pd.DataFrame, *, line: str, part: str, fills: Mapping[str, str],
+                   hatches: Mapping[str, str] | None = None, url=None) -> dict[str, int]:  # fmt: skip
+    """Counts as horizontal stacked bars, one bar per ``line`` (first on top), one segment per ``part`` in the rows'
+    order, each segment its count written on it in the colour that reads on its fill (``verdict_ink``'s rule).
+
+    ``rows`` needs row_id, count and the two columns named; ``fills`` maps a part to its colour, ``hatches`` to a
+    hatch; ``url`` (row -> link) gives each segment its source link. Each segment carries its row id (``derived``: we
+    counted it) and its count text ``<row_id>.count``. Returns each bar's line: line value -> y."""
+    hatches = hatches or {}
+    lines = list(dict.fromkeys(rows[line]))
+    ys = {v: i for i, v in enumerate(lines)}
+    for value, group in rows.groupby(line, sort=False):
+        left = 0
+        for _, r in group.iterrows():
+            fill = fills[r[part]]
+            (bar,) = ax.barh(ys[value], r["count"], left=left, color=fill, hatch=hatches.get(r[part]), edgecolor="white", lw=1)
+            tag(bar, r["row_id"], "derived", url(r) if url else None)
+            ax.text(
+                left + r["count"] / 2,
+                ys[value],
+                str(r["count"]),
+                ha="center",
+                va="center",
+                weight="bold",
+                fontsize=layout_of(ax.figure).text,
+                color=ink_on(fill),
+                gid=f"{r['row_id']}.count",
+            )
+            left += r["count"]
+    ax.set_ylim(len(lines) - 0.5, -0.5)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="y", visible=False)
     return ys

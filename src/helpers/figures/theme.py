@@ -37,6 +37,9 @@ SHARED_COLOUR = PALETTE[7]  # for rows that concern every story
 _PETROFF10 = [c["color"] for c in matplotlib.style.library["petroff10"]["axes.prop_cycle"]]
 LAYER_COLOURS = {"original": _PETROFF10[5], "translation": _PETROFF10[1], "splice": _PETROFF10[4],
                  "undetermined": "#d8d8d8"}  # fmt: skip
+# For categories that are neither stories nor layers nor verdicts (kinds of a thing, in a figure of their own): the same
+# ten colours, in order.
+CATEGORY_COLOURS = list(_PETROFF10)
 
 EVIDENCE = {
     "stated": {"label": "stated in the article", "fill": "solid", "hatch": None, "linestyle": "-"},
@@ -161,7 +164,12 @@ def verdict_colour(verdict: str, root: Path | None = None) -> str:
     return _BY_RATING[r]
 
 
-def verdict_ink(verdict: str, root: Path | None = None) -> str:
-    """Text colour that reads on the verdict's colour: white on a dark fill, near-black on a light one."""
-    r, g, b = to_rgb(verdict_colour(verdict, root))
+def ink_on(fill) -> str:
+    """Text colour that reads on ``fill``: white on a dark fill, near-black on a light one (by relative luminance)."""
+    r, g, b = to_rgb(fill)
     return "white" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45 else "#111111"
+
+
+def verdict_ink(verdict: str, root: Path | None = None) -> str:
+    """Text colour that reads on the verdict's colour."""
+    return ink_on(verdict_colour(verdict, root))
