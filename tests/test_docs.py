@@ -79,3 +79,14 @@ def test_the_module_table_check_reads_names_and_folders():
     folder, job = re.findall(r"^\| `([a-z_]+)/` \| (.+) \|$", row, flags=re.M)[0]
     assert folder == "figures" and _modules(job) == {"theme", "marks"}
     assert _modules("`a` and `b` (the (nested `c`) one), `d`") == {"a", "b", "d"}
+
+
+def test_the_collection_can_be_cited():
+    """CITATION.cff (Citation File Format 1.2.0): the keys the format requires, and the collection's own title."""
+    import yaml
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["cff-version"] == "1.2.0"
+    assert {"message", "title", "authors"} <= set(cff) and all(a.get("name") or a.get("family-names") for a in cff["authors"])
+    title = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))["title"]
+    assert cff["title"].startswith(title.split(":")[0]), "the citation names the collection as the data package does"

@@ -361,3 +361,25 @@ def test_validating_another_copy_reads_that_copys_seed(tmp_path):
     seed.write_text(seed.read_text(encoding="utf-8").replace("barrage of Kalashnikovs", "burst of rifle fire"), encoding="utf-8")
     problems = [str(p) for p in validate(tmp_path, check_gazetteer=False)]
     assert any("cl_blasco_kalashnikov_barrage" in p and "'quote'" in p for p in problems), problems
+
+
+def test_the_data_package_passes_the_standards_reference_validator():
+    """frictionless, the reference implementation of the Data Package standard (pinned), reads the package as any data
+    portal would: every table against its schema, patterns matching the whole value, fields in the files' order."""
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    tool = Path(sys.executable).with_name("frictionless")
+    assert tool.is_file(), "frictionless is installed with the pinned requirements"
+    done = subprocess.run([str(tool), "validate", "--json", str(root / "data" / "datapackage.json")],
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    report = json.loads(done.stdout)
+    errors = [(t["name"], e["type"], e.get("fieldName"), e.get("cell")) for t in report["tasks"] for e in t["errors"]]
+    assert report["valid"], errors[:10]
+
+
+def test_a_pattern_matches_the_whole_value_as_the_standard_means_it(scratch):
+    row = scratch.edit("sources", "burkinainfo_2021_09_24", "url", "https://burkinainfo.com/a page with spaces")
+    problems = [str(p) for p in validate(scratch.root, check_gazetteer=False)]
+    assert any(f"data/sources.csv: row {row}" in p and "'url'" in p and "the whole value" in p for p in problems), problems

@@ -47,8 +47,10 @@ def _column(field: dict) -> pa.Column:
     if "enum" in c:
         allowed = [str(v) for v in c["enum"]]
         checks.append(pa.Check(lambda v, a=tuple(allowed): v in a, element_wise=True, error=f"one of {', '.join(allowed)}"))
-    if "pattern" in c:
-        checks.append(pa.Check.str_matches(c["pattern"], error=_expected_for(field, f"text matching {c['pattern']}")))
+    if "pattern" in c:  # as Table Schema means a pattern: it matches the whole value (frictionless does the same)
+        whole = re.compile(c["pattern"])
+        checks.append(pa.Check(lambda v, w=whole: w.fullmatch(v) is not None, element_wise=True,
+                               error=_expected_for(field, f"text matching {c['pattern']} (the whole value)")))  # fmt: skip
     if field.get("x-period"):  # typed on load as <name>_start and <name>_end (load.py)
         real = _expected_for(field, "a real calendar date written as YYYY, YYYY-MM or YYYY-MM-DD")
         checks.append(pa.Check(lambda v: period_of(v) is not None, element_wise=True, error=real))
