@@ -159,3 +159,18 @@ def offline_page():
         yield page
         browser.close()
     assert not outside, f"requests left the machine: {outside[:5]}"
+
+
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def accessibility_problems(page) -> list[str]:
+    """What axe-core (the reference accessibility engine, pinned through axe-playwright-python) finds on the page in
+    the browser: every WCAG 2 A/AA violation, and a page without its one main landmark."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    found = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG}}).response["violations"]
+    found += axe.run(page, options={"runOnly": {"type": "rule", "values": ["landmark-one-main"]}}).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {len(v['nodes'])} element(s), e.g. {v['nodes'][0]['target']}: {v['help']}"
+            for v in found]  # fmt: skip

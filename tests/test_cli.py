@@ -61,3 +61,33 @@ def test_a_comma_inside_an_unquoted_field_says_what_probably_happened(scratch):
     path.write_text("".join(lines), encoding="utf-8")
     problems = [str(p) for p in validate(scratch.root, check_gazetteer=False) if p.file == "data/troops.csv"]
     assert any("row 1" in p and "comma inside a field that is not in double quotes" in p for p in problems), problems
+
+
+def test_a_gazetteer_look_up_finds_what_a_full_parse_finds(capsys):
+    """The look-up decodes only the records holding the name; a full parse of GeoNames finds the same cities."""
+    from helpers.builder.cli import main
+    from helpers.facts.gazetteer import geonames_cities, search
+
+    try:
+        for name in ("Gao", "tombouctou", "Baghdad", "Munich", "Kidal"):
+            q = name.casefold()
+            names = {gid: {c["name"].casefold(), *(a.casefold() for a in c.get("alternatenames") or [])}
+                     for gid, c in geonames_cities().items()}  # fmt: skip
+            full = sorted(gid for gid, known in names.items() if q in known)
+            assert sorted(c["geonameid"] for c in search(name)) == full and full, name
+    finally:
+        geonames_cities.cache_clear()
+    assert main(["gazetteer", "Gao", "--country", "MLI"]) == 0 and ",Gao,ML," in capsys.readouterr().out
+    assert main(["gazetteer", "Gao", "--country", "MALI"]) == 2
+    assert "two-letter ISO 3166 code" in capsys.readouterr().err
+
+
+def test_only_on_the_command_line_runs_the_named_notebook_even_when_unchanged(tmp_path):
+    from conftest import copy_collection
+
+    project = copy_collection(tmp_path / "project")
+    env = dict(__import__("os").environ, HELPERS_PROJECT_ROOT=str(project))
+    runs = [subprocess.run([sys.executable, "-m", "helpers", "build", "--only", "01"], capture_output=True, text=True,
+                           timeout=300, env=env) for _ in range(2)]  # fmt: skip
+    assert all(r.returncode == 0 for r in runs), runs[-1].stderr
+    assert "01_source_and_facts.ipynb" in runs[1].stdout and " ran in " in runs[1].stdout, runs[1].stdout

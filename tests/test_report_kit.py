@@ -212,3 +212,19 @@ def test_every_notebook_page_links_back_to_the_index_and_on_to_its_neighbours(bu
         assert 'href="../index.html"' in navs[0]
         assert (i == 0) or f'href="{pages[i - 1].name}" rel="prev"' in navs[0], p.name
         assert (i == len(pages) - 1) or f'href="{pages[i + 1].name}" rel="next"' in navs[0], p.name
+
+
+def test_every_page_of_the_collection_meets_wcag_2_aa_in_chromium(built, offline_page):
+    """The front page, the claims page and every notebook's page, checked in the browser by axe-core: no WCAG 2 A or
+    AA violation (contrast, names, structure) and one main landmark each."""
+    from conftest import accessibility_problems
+
+    reports = built / "reports"
+    pages = [reports / "index.html", reports / "claims.html", *sorted((reports / "notebooks").glob("*.html"))]
+    failures = {}
+    for page in pages:
+        offline_page.goto(page.as_uri())
+        problems = accessibility_problems(offline_page)
+        if problems:
+            failures[page.name] = problems
+    assert not failures, failures

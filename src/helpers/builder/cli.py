@@ -24,9 +24,13 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _gazetteer(args: argparse.Namespace) -> int:
-    from ..facts.gazetteer import search
+    from ..facts.gazetteer import country_code, search
 
-    country = args.country.upper() if args.country else None  # 'ml' and 'ML' are the same country
+    try:
+        country = country_code(args.country) if args.country else None  # 'ml', 'ML' and 'MLI' are the same country
+    except ValueError as err:
+        print(f"gazetteer: {err}", file=sys.stderr)
+        return 2
     hits = search(args.name, country)
     if not hits:
         print(f"no GeoNames cities500 entry named {args.name!r}" + (f" in {country}" if country else ""), file=sys.stderr)
@@ -70,7 +74,8 @@ reports/claims.html, reports/figures.json and reports/figure-book.pdf are writte
 Examples:
   python -m helpers build              build what changed
   python -m helpers build --force      run every notebook again
-  python -m helpers build --only 07    run notebook 07 only (a number picks notebooks by number, a word by name)
+  python -m helpers build --only 07    run notebook 07, changed or not, and no other (a number picks by number, a
+                                       word by name)
 """
 
 

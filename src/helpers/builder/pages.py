@@ -37,7 +37,17 @@ def render_html(nb) -> str:
     exporter.mathjax_url = ""
     nb.metadata["title"] = _title(nb)
     html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": _title(nb)}})
-    return _offline(html)
+    return _readable(_offline(html))
+
+
+CSS = Path(__file__).parents[1] / "publish" / "templates" / "notebook.css"
+
+
+def _readable(html: str) -> str:
+    """The page with the collection's stylesheet for notebook pages (``publish/templates/notebook.css``: colours that
+    meet WCAG 2 AA contrast) after nbconvert's own styles."""
+    style = "<style>\n" + CSS.read_text(encoding="utf-8") + "</style>\n"
+    return html.replace("</head>", style + "</head>", 1)
 
 
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S)
@@ -66,7 +76,7 @@ def html_key(nb) -> str:
 
     shown = [(c.cell_type, c.source, c.get("outputs", []), c.get("execution_count")) for c in nb.cells]
     h = hashlib.sha256(json.dumps(shown, sort_keys=True, default=str).encode())
-    h.update(nbconvert.__version__.encode() + Path(__file__).read_bytes())
+    h.update(nbconvert.__version__.encode() + Path(__file__).read_bytes() + CSS.read_bytes())
     return h.hexdigest()
 
 

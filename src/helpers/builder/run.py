@@ -425,7 +425,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="re-run every notebook even if its inputs are unchanged")
     p.add_argument("--jobs", "-j", type=int, default=None, help="notebooks to run at once (default: the number of cores)")
     p.add_argument("--only", nargs="+", metavar="NAME",
-                   help="run only these notebooks: a number picks by number (3 or 03), a word by file name")  # fmt: skip
+                   help="run these notebooks, changed or not, and no others: a number picks by number (3 or 03), a "
+                        "word by file name")  # fmt: skip
     p.add_argument("--timeout", type=int, default=600, help="seconds a single cell may run (default 600)")
     p.add_argument("--cold", action="store_true",
                    help="start each kernel only when its notebook runs and import nothing ahead (slower; for checking "
@@ -437,7 +438,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     try:
         results = build(
-            force=args.force, jobs=args.jobs, only=args.only, timeout=args.timeout, cold=args.cold, fork=not args.no_fork
+            force=args.force or bool(args.only),  # notebooks named on the command line run, whether or not they changed
+            jobs=args.jobs, only=args.only, timeout=args.timeout, cold=args.cold, fork=not args.no_fork
         )
     except BuildError as err:
         print(f"build: {err}", file=sys.stderr)

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import re
 import zipfile
 from functools import lru_cache
 from importlib import metadata
@@ -62,15 +63,39 @@ def geonames_countries() -> dict[str, dict]:
 
 
 def search(name: str, country_code: str | None = None) -> list[dict]:
-    """Cities whose name or alternate name equals ``name`` (case-insensitive), largest first."""
+    """Cities whose name or alternate name equals ``name`` (case-insensitive), largest first.
+
+    The file is scanned as text for the quoted name and only the records holding it are decoded (as ``geonames_city``
+    does for an id), instead of parsing all 80 MB into about 200,000 dicts: a look-up takes a fraction of a second,
+    not seconds. Each candidate is then checked on its decoded fields, so a match inside another field does not count."""
     q = name.casefold()
-    hits = [
-        c
-        for c in geonames_cities().values()
-        if (c["name"].casefold() == q or any(a.casefold() == q for a in c.get("alternatenames") or []))
-        and (country_code is None or c["countrycode"] == country_code)
-    ]
+    text = _cities_text()
+    found: dict[int, dict] = {}
+    for m in re.finditer('"' + re.escape(name) + '"', text, flags=re.IGNORECASE):
+        opening = text.rfind('": {', 0, m.start())  # the record the match sits in: '"<geonameid>": {'
+        key = text.rfind('"', 0, opening)
+        if opening == -1 or not text[key + 1 : opening].isdigit():
+            continue
+        record, _ = _DECODER.raw_decode(text, opening + 3)
+        if not isinstance(record, dict) or record.get("geonameid") in found:
+            continue
+        if record["name"].casefold() == q or any(a.casefold() == q for a in record.get("alternatenames") or []):
+            found[record["geonameid"]] = record
+    hits = [c for c in found.values() if country_code is None or c["countrycode"] == country_code]
     return sorted(hits, key=lambda c: -(c.get("population") or 0))
+
+
+def country_code(code: str) -> str:
+    """A country as a GeoNames two-letter code: 'ml', 'ML' and 'MLI' are Mali; anything else is refused with what to
+    write instead."""
+    code = code.strip().upper()
+    countries = geonames_countries()
+    if code in countries:
+        return code
+    by_iso3 = {c.get("iso3"): iso for iso, c in countries.items()}
+    if code in by_iso3:
+        return by_iso3[code]
+    raise ValueError(f"unknown country code {code!r}: use a two-letter ISO 3166 code such as ML (Mali) or IQ (Iraq)")
 
 
 def natural_earth_version() -> str:

@@ -142,10 +142,15 @@ def index_html(root: Path, man: dict, findings: str = "") -> str:
 
     notebooks = sorted((root / "reports" / "notebooks").glob("*.html"))
     titles = {p.name: _notebook_title(root / "notebooks" / (p.stem + ".ipynb")) for p in notebooks}
+    from PIL import Image
+
     figures = []
     for f in _reading_order(man):
         stem = Path(f["notebook"]).stem
+        with Image.open(root / "reports" / f["files"]["png"]["path"]) as im:  # reads the header only
+            width, height = im.size  # the image's own size, so the page keeps its room before it loads
         figures.append({"name": f["name"], "svg": f["files"].get("svg", {}).get("path", ""), "png": f["files"]["png"]["path"],
+                        "width": width, "height": height,
                         "alt": f["alt"], "caption": f["caption"], "source": f["source"], "description": f.get("description", ""),
                         "stem": stem, "made_by": titles.get(stem + ".html", f["notebook"]),
                         "downloads": [{"path": v["path"], "label": SIZE_LABELS.get(k, k)}
