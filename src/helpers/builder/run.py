@@ -439,7 +439,11 @@ def main(args: argparse.Namespace) -> int:
     try:
         results = build(
             force=args.force or bool(args.only),  # notebooks named on the command line run, whether or not they changed
-            jobs=args.jobs, only=args.only, timeout=args.timeout, cold=args.cold, fork=not args.no_fork
+            jobs=args.jobs,
+            only=args.only,
+            timeout=args.timeout,
+            cold=args.cold,
+            fork=not args.no_fork,
         )
     except BuildError as err:
         print(f"build: {err}", file=sys.stderr)
