@@ -91,3 +91,21 @@ def test_only_on_the_command_line_runs_the_named_notebook_even_when_unchanged(tm
                            timeout=300, env=env) for _ in range(2)]  # fmt: skip
     assert all(r.returncode == 0 for r in runs), runs[-1].stderr
     assert "01_source_and_facts.ipynb" in runs[1].stdout and " ran in " in runs[1].stdout, runs[1].stdout
+
+
+def test_a_test_run_on_another_python_leaves_gits_notebook_filter_on_the_default_environment():
+    """make's set-up installs the git filter from .venv only: `make test VENV=.venv-3.13` must not point git's required
+    clean filter at an environment the reader may delete."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+
+    def recipe(venv: str) -> str:
+        done = subprocess.run(["make", "-n", "-B", f"VENV={venv}", f"{venv}/.installed"], cwd=root, capture_output=True,
+                              text=True, timeout=60)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "helpers gitfilter" in recipe(".venv")
+    other = recipe(".venv-3.13")
+    assert "helpers gitfilter" not in other and "stays on .venv" in other

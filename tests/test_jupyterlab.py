@@ -253,3 +253,67 @@ def test_saving_an_executed_notebook_from_jupyter_keeps_git_clean(tmp_path):
         proc.terminate()
         proc.wait(timeout=20)
         log.close()
+
+
+def test_folding_scrolling_and_timing_in_jupyterlab_leave_git_clean(tmp_path, browser):
+    """What a reader does in JupyterLab, done by clicking in a real JupyterLab configured as `make lab` configures it,
+    in a clone with the project's git filter: run every cell with cell timing recorded (a setting), fold a cell's input
+    and another's output, turn on scrolling for an output, save. The notebook on disk is the committed one byte for
+    byte and `git status` is clean (the setting lives in the ignored .lab-settings)."""
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(repo)], check=True)
+    subprocess.run([sys.executable, "-m", "helpers", "gitfilter", "--repo", str(repo)], check=True, capture_output=True)
+    settings = repo / ".lab-settings"  # as `make lab` makes it: the project's settings, then the reader's own
+    subprocess.run(["cp", "-r", str(repo / "lab" / "settings") + "/.", str(settings)], check=True)
+    for rel, value in {**SETTINGS, "@jupyterlab/notebook-extension/tracker.jupyterlab-settings":
+                       {"windowingMode": "none", "recordTiming": True}}.items():  # fmt: skip
+        (settings / rel).parent.mkdir(parents=True, exist_ok=True)
+        (settings / rel).write_text(json.dumps(value))
+    port, token = _free_port(), secrets.token_hex(16)
+    env = dict(os.environ, HELPERS_PROJECT_ROOT=str(repo), JUPYTER_CONFIG_DIR=str(repo / "lab"),
+               JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(repo / ".lab-workspaces"),
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"))  # fmt: skip
+    log = open(tmp_path / "lab.log", "w")
+    proc = subprocess.Popen([str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", "--allow-root",
+                             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
+                             "--LabApp.news_url=None", f"--ServerApp.root_dir={repo}"],
+                            env=env, stdout=log, stderr=subprocess.STDOUT)  # fmt: skip
+    base, name = f"http://127.0.0.1:{port}", "03_casualties.ipynb"
+    page = None
+    try:
+        _wait_until_up(base, token, proc, tmp_path / "lab.log")
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{base}/lab/tree/notebooks/{name}?token={token}&reset", wait_until="domcontentloaded", timeout=60_000)
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.wait_for_function(READY, timeout=60_000, polling=250)
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        _check(page, repo, repo / "notebooks" / name)
+        code = page.locator(".jp-Notebook .jp-CodeCell")
+        outputs = [i for i in range(code.count()) if code.nth(i).locator(".jp-OutputArea-output").count()]
+        assert len(outputs) >= 2, "two cells with outputs to fold and to scroll"
+        code.nth(0).locator(".jp-InputCollapser").click()  # fold an input
+        code.nth(outputs[0]).locator(".jp-OutputCollapser").click()  # fold an output
+        code.nth(outputs[1]).locator(".jp-OutputArea-output").first.click(button="right")  # scroll an output
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile("scrolling", re.I)).first.click()
+        page.wait_for_selector(".jp-mod-outputsScrolled", timeout=10_000)
+        page.locator(".lm-MenuBar-itemLabel", has_text="File").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Save Notebook").first.click()
+        page.wait_for_function("() => !document.querySelector('.jp-mod-dirty')", timeout=30_000, polling=250)
+        time.sleep(1)
+        saved = (repo / "notebooks" / name).read_text(encoding="utf-8")
+        committed = subprocess.run(["git", "show", f"HEAD:notebooks/{name}"], cwd=repo, capture_output=True, text=True).stdout
+        assert saved == committed, "the notebook saved from JupyterLab is the committed one, byte for byte"
+        status = subprocess.run(["git", "status", "--porcelain"], cwd=repo, capture_output=True, text=True).stdout
+        assert status == "", f"git sees a change after folding, scrolling and saving in JupyterLab:\n{status}"
+    except BaseException:
+        if page is not None:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "folding.png"), full_page=True)
+        raise
+    finally:
+        for session in _api(base, token, "/api/sessions") or []:
+            _api(base, token, f"/api/sessions/{session['id']}", method="DELETE")
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()

@@ -56,7 +56,12 @@ def _gitfilter(args: argparse.Namespace) -> int:
     # the same settings as helpers.labhook; helpers.nbclean is nbstripout without a slow optional import
     from .nbclean import FILTER_ARGS
 
-    args = [f'"{sys.executable}"', "-m", "helpers.builder.nbclean", *(f'"{a}"' if " " in a else a for a in FILTER_ARGS)]
+    # git runs a filter from the top of the working tree: an interpreter inside the checkout is named relative to it,
+    # so the filter survives the checkout being moved
+    python = Path(sys.executable)
+    if python.is_relative_to(root.resolve()):
+        python = python.relative_to(root.resolve())
+    args = [f'"{python}"', "-m", "helpers.builder.nbclean", *(f'"{a}"' if " " in a else a for a in FILTER_ARGS)]
     clean = " ".join(args)
     subprocess.run(["git", "config", "filter.nbstripout.clean", clean], cwd=root, check=True)
     print(f"git filter installed in {root}: notebooks are stripped of outputs when git reads them")

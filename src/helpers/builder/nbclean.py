@@ -24,7 +24,9 @@ NBSTRIPOUT_DEFAULT_KEYS = (
     "cell.metadata.hidden",
     "cell.metadata.scrolled",
 )
-EXTRA_KEYS = ("metadata.language_info",)
+# JupyterLab 4 writes cell.metadata.jupyter ({"source_hidden": true}, {"outputs_hidden": true}) when a reader folds a
+# cell's input or output: a reader's view, never part of the notebook as committed.
+EXTRA_KEYS = ("metadata.language_info", "cell.metadata.jupyter")
 FILTER_ARGS = ["--keep-id", "--extra-keys", " ".join(EXTRA_KEYS)]  # the git filter: nbstripout adds its defaults
 
 
