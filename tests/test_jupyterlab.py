@@ -22,6 +22,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -270,9 +271,14 @@ def test_folding_scrolling_and_timing_in_jupyterlab_leave_git_clean(tmp_path, br
         (settings / rel).parent.mkdir(parents=True, exist_ok=True)
         (settings / rel).write_text(json.dumps(value))
     port, token = _free_port(), secrets.token_hex(16)
-    env = dict(os.environ, HELPERS_PROJECT_ROOT=str(repo), JUPYTER_CONFIG_DIR=str(repo / "lab"),
-               JUPYTERLAB_SETTINGS_DIR=str(settings), JUPYTERLAB_WORKSPACES_DIR=str(repo / ".lab-workspaces"),
-               JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"))  # fmt: skip
+    env = dict(
+        os.environ,
+        HELPERS_PROJECT_ROOT=str(repo),
+        JUPYTER_CONFIG_DIR=str(repo / "lab"),
+        JUPYTERLAB_SETTINGS_DIR=str(settings),
+        JUPYTERLAB_WORKSPACES_DIR=str(repo / ".lab-workspaces"),
+        JUPYTER_RUNTIME_DIR=tempfile.mkdtemp(prefix="rt"),
+    )  # fmt: skip (kernels' Unix sockets: a short path)
     log = open(tmp_path / "lab.log", "w")
     proc = subprocess.Popen([str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", "--allow-root",
                              "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
