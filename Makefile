@@ -7,11 +7,12 @@ STAMP  := $(VENV)/.installed
 # jupyter refuses to start as root without --allow-root (CI and these machines run as root)
 ROOT_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: report test lab lint bench clean help
+.PHONY: report test validate lab lint bench clean help
 
 help:
 	@echo "make report  execute every notebook and export every chart and map to reports/"
 	@echo "make test    run the test suite (validation, notebooks, charts, maps, JupyterLab in Chromium)"
+	@echo "make validate  check the tables in data/ against their schema, the sources' words and the gazetteer"
 	@echo "make lab     open JupyterLab on the collection (127.0.0.1, token on)"
 	@echo "make lint    ruff"
 	@echo "make bench   time the build against one-process nbconvert, every target (ARGS=--no-fresh: skip fresh clones)"
@@ -48,6 +49,9 @@ report: $(STAMP)
 # tests/conftest.py sets (the shared test build is made once, see there); `pytest` alone runs them in one process
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto --maxschedchunk 2 $(ARGS)
+
+validate: $(STAMP)
+	$(BIN)/python -m helpers validate $(ARGS)
 
 # The project's settings (lab/settings, tracked: no news pop-up) are copied once into .lab-settings (ignored), so a
 # setting changed in JupyterLab is the reader's own and never shows in git; the workspace is .lab-workspaces. Lab opens

@@ -119,7 +119,7 @@ GUARD = textwrap.dedent(
 
 
 def _add_second_article(root: Path) -> None:
-    """The README's recipe, done to this collection: the short article of test_second_article in seeds/, its rows
+    """The recipe of docs/second-article.md, done to this collection: the short article of test_second_article in seeds/, its rows
     appended to the tables (a row whose id the collection already has is the collection's), validated."""
     import csv
 

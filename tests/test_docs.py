@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = [ROOT / "README.md", ROOT / "data" / "README.md", ROOT / "LICENSE-DATA.md"]
+DOCS = [ROOT / "README.md", ROOT / "data" / "README.md", ROOT / "LICENSE-DATA.md", *sorted((ROOT / "docs").glob("*.md"))]
 # row ids of the tables start with these (claims, plans, events, the record, troops, casualties, reviews, article parts)
 ROW_ID = re.compile(r"(?<![A-Za-z0-9_./-])((?:cl|pl|ev|ob|tr|cas|rv|art)_[a-z0-9_]*[a-z0-9])(?![A-Za-z0-9_])")
 TABLE = re.compile(r"`(?:data/)?([a-z_]+)\.csv`")
@@ -50,9 +50,9 @@ def test_every_table_the_docs_name_is_in_the_data_package():
 
 
 def _module_table() -> dict[str, set[str]]:
-    """The README's table of the kit: each folder and the modules its row names (the backticked names outside the
+    """The kit's table (docs/kit.md): each folder and the modules its row names (the backticked names outside the
     parentheses that say what each does)."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "kit.md").read_text(encoding="utf-8")
     return {folder: _modules(job) for folder, job in re.findall(r"^\| `([a-z_]+)/` \| (.+) \|$", readme, flags=re.M)}
 
 
@@ -62,16 +62,16 @@ def _modules(job: str) -> set[str]:
     return set(re.findall(r"`([a-z_]+)`", job))
 
 
-def test_the_readme_names_every_kit_module_and_only_those():
+def test_the_kit_documentation_names_every_kit_module_and_only_those():
     table = _module_table()
-    assert {"facts", "figures", "geo", "publish", "builder"} <= set(table), "the test reads the README's module table"
+    assert {"facts", "figures", "geo", "publish", "builder"} <= set(table), "the test reads docs/kit.md's module table"
     kit = ROOT / "src" / "helpers"
     named = {f"{folder}/{m}" for folder, mods in table.items() for m in mods}
     missing = sorted(n for n in named if not (kit / f"{n}.py").is_file())
-    assert not missing, f"modules the README names that do not exist: {missing}"
+    assert not missing, f"modules docs/kit.md names that do not exist: {missing}"
     real = {f"{p.parent.name}/{p.stem}" for p in kit.glob("*/*.py") if p.stem != "__init__"}
     undocumented = sorted(real - named)
-    assert not undocumented, f"modules of the kit the README does not name: {undocumented}"
+    assert not undocumented, f"modules of the kit docs/kit.md does not name: {undocumented}"
 
 
 def test_the_module_table_check_reads_names_and_folders():
@@ -90,3 +90,40 @@ def test_the_collection_can_be_cited():
     assert {"message", "title", "authors"} <= set(cff) and all(a.get("name") or a.get("family-names") for a in cff["authors"])
     title = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))["title"]
     assert cff["title"].startswith(title.split(":")[0]), "the citation names the collection as the data package does"
+
+
+def _findings() -> list[str]:
+    """What the README says the collection found, computed from the tables as the front page computes it."""
+    with open(ROOT / "data" / "datapackage.json", encoding="utf-8") as fh:
+        errors = {v["verdict"] for v in json.load(fh)["x-verdict-scale"]["verdicts"] if v.get("error")}
+    claims = list(csv.DictReader(open(ROOT / "data" / "claims.csv", encoding="utf-8", newline="")))
+    plans = list(csv.DictReader(open(ROOT / "data" / "plans.csv", encoding="utf-8", newline="")))
+    bad = [c for c in claims if c["verdict"] in errors]
+    contradicted = sum(c["verdict"] == "contradicted" for c in claims)
+    layer = {k: sum(c["layer"] == k for c in bad) for k in ("original", "translation", "splice", "undetermined")}
+    done = sum(p["verdict"] in ("met", "met_late", "carried_out") for p in plans)
+    part = sum(p["verdict"] == "partly_met" for p in plans)
+    reversed_ = sum(p["verdict"] == "reversed" for p in plans)
+    return [
+        f"The article makes {len(claims)} checkable statements: the record contradicts {contradicted} of them, and "
+        f"{len(bad) - contradicted} more are imprecise, misleading or mistranslated.",
+        f"Of its {len(bad)} errors, {layer['original']} go back to the original reporting, {layer['translation']} to the "
+        f"translation and {layer['splice']} to the splice; {layer['undetermined']} cannot be placed.",
+        f"Of the {len(plans)} plans and forecasts it reports, {done} were carried out, {part} only in part, and "
+        f"{reversed_} was reversed: France left Mali.",
+    ]
+
+
+def test_what_the_readme_says_the_collection_found_is_what_the_tables_say():
+    """The README's three lines of findings are computed here from the ledger: a changed verdict fails this test until
+    the README says the same (prose that cannot go stale)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for line in _findings():
+        assert f"- {line}" in readme, f"the README should say: {line}"
+
+
+def test_the_readme_fits_a_screen_and_links_what_moved_to_docs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.split()) < 800, f"{len(readme.split())} words: the README is for readers; internals go to docs/"
+    for doc in sorted((ROOT / "docs").glob("*.md")):
+        assert f"(docs/{doc.name})" in readme, f"the README links docs/{doc.name}"

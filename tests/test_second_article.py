@@ -1,5 +1,5 @@
 """Generality, proved: a small second article goes through the same validation, build and export with no change
-in src/. This test is the README's recipe for a second article."""
+in src/. This test is the recipe of docs/second-article.md."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """``python -m helpers bench`` (``make bench``): time the build against the usual way of running notebooks, on this
 machine, in one run, and print every figure against its target. A measurement, not a test: timings depend on the
-machine, so no test asserts them; the README records a run.
+machine, so no test asserts them; docs/benchmark.md records a run.
 
 Measured, in this order, with nothing else of the project running:
 
