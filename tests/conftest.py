@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# The collection the tests marked `collection` check: this one, or another one (this one with a second article added,
+# by tests/test_second_article.py) named by $HELPERS_TEST_COLLECTION. Those tests assume nothing about how many
+# articles or stories a collection holds.
+COLLECTION = Path(os.environ.get("HELPERS_TEST_COLLECTION") or ROOT)
 
 
 class Scratch:

@@ -10,13 +10,14 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import COLLECTION
 
 from helpers.builder import build
 from helpers.facts import validate
 from helpers.facts.agreement import cohen_kappa, raw_agreement
 from helpers.facts.text import normalise
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = COLLECTION  # this collection, or the one $HELPERS_TEST_COLLECTION names (tests marked collection)
 
 
 def _rows(root: Path, table: str) -> list[dict]:
@@ -37,6 +38,7 @@ def _one(problems: list[str], *needles: str) -> str:
 # --------------------------------------------------------------------------- cited, not copied
 
 
+@pytest.mark.collection
 def test_data_holds_the_tables_and_no_copy_of_any_page():
     dp = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))
     expected = {r["path"] for r in dp["resources"]} | {"datapackage.json", "README.md"}
@@ -44,6 +46,7 @@ def test_data_holds_the_tables_and_no_copy_of_any_page():
     assert present == expected, f"files under data/ that are not tables: {sorted(present - expected)}"
 
 
+@pytest.mark.collection
 def test_every_quote_from_an_outside_source_is_among_its_recorded_passages():
     """Independent of the validator's code: read the CSVs, find each outside quote in one passage of its source."""
     kinds = {r["id"]: r["kind"] for r in _rows(ROOT, "sources")}
@@ -61,6 +64,7 @@ def test_every_quote_from_an_outside_source_is_among_its_recorded_passages():
     assert checked > 200
 
 
+@pytest.mark.collection
 def test_every_outside_source_says_when_and_how_much_of_it_was_read():
     for s in _rows(ROOT, "sources"):
         if s["kind"] != "outside":
@@ -196,6 +200,7 @@ def test_invalid_tables_publish_nothing(project):
 # --------------------------------------------------------------------------- the second reading
 
 
+@pytest.mark.collection
 def test_every_claim_and_plan_has_one_second_reading_and_the_record_is_consistent():
     reviews = _rows(ROOT, "reviews")
     items = [("claims", r["id"], r["verdict"]) for r in _rows(ROOT, "claims")]

@@ -10,10 +10,11 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import COLLECTION
 
 from helpers.facts import validate
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = COLLECTION  # this collection, or the one $HELPERS_TEST_COLLECTION names (tests marked collection)
 
 
 def _rows(root: Path, table: str) -> list[dict]:
@@ -28,6 +29,7 @@ def _one(root: Path, *needles: str) -> str:
     return hits[0]
 
 
+@pytest.mark.collection
 def test_every_seed_sentence_is_aligned_or_explicitly_unmatched():
     kinds = {r["id"]: r["kind"] for r in _rows(ROOT, "sources")}
     seed = [r for r in _rows(ROOT, "sentences") if kinds[r["source_id"]] == "seed_file"]
@@ -42,6 +44,7 @@ def test_every_seed_sentence_is_aligned_or_explicitly_unmatched():
     assert any(r["role"] == "dropped" for r in _rows(ROOT, "sentences")), "what the seed's reader never learned is listed"
 
 
+@pytest.mark.collection
 def test_every_error_names_its_layer_with_a_confidence_and_its_own_evidence():
     scale = json.loads((ROOT / "data" / "datapackage.json").read_text(encoding="utf-8"))["x-verdict-scale"]["verdicts"]
     errors = {v["verdict"] for v in scale if v.get("error")}
@@ -56,6 +59,7 @@ def test_every_error_names_its_layer_with_a_confidence_and_its_own_evidence():
     assert len(notes) == len(set(notes)), "each error's note is written for it, not a shared sentence"
 
 
+@pytest.mark.collection
 def test_nine_in_ten_of_each_storys_sentences_stand_beside_their_original_or_the_closest_reporting():
     rows = [r for r in _rows(ROOT, "sentences") if r["story"] in ("mali", "nato") and r["role"] != "dropped"]
     for story in ("mali", "nato"):
@@ -65,6 +69,7 @@ def test_nine_in_ten_of_each_storys_sentences_stand_beside_their_original_or_the
         assert all(r["closeness"] in ("close", "loose") for r in beside if r["counterpart"] == "closest")
 
 
+@pytest.mark.collection
 def test_the_fingerprints_are_the_seeds_words_and_point_to_each_storys_language():
     sentences = {r["id"]: r for r in _rows(ROOT, "sentences")}
     prints = _rows(ROOT, "fingerprints")

@@ -8,10 +8,13 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+from conftest import COLLECTION
+
 from helpers.facts import validate
 from helpers.facts.agreement import cohen_kappa, raw_agreement
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = COLLECTION  # this collection, or the one $HELPERS_TEST_COLLECTION names (tests marked collection)
 
 
 def _rows(root: Path, table: str) -> list[dict]:
@@ -32,6 +35,7 @@ def _one(problems: list[str], *needles: str) -> str:
 # --------------------------------------------------------------------------- what the tables hold
 
 
+@pytest.mark.collection
 def test_every_claim_plan_and_record_row_has_an_independent_search():
     reviews = _rows(ROOT, "reviews")
     items = {(r["item_table"], r["item_id"]) for r in reviews}
@@ -45,6 +49,7 @@ def test_every_claim_plan_and_record_row_has_an_independent_search():
     assert all(p["query"] for p in _rows(ROOT, "passages") if p["found_by"] in ("second_search", "third_reading"))
 
 
+@pytest.mark.collection
 def test_every_disagreement_is_settled_with_its_reason_and_who_settled_it():
     for r in _rows(ROOT, "reviews"):
         if r["agree"] == "no":
@@ -53,6 +58,7 @@ def test_every_disagreement_is_settled_with_its_reason_and_who_settled_it():
             assert r["change_cause"] in ("evidence_second_search", "calibration", "reading"), r["id"]
 
 
+@pytest.mark.collection
 def test_the_agreement_of_the_two_searches_is_what_the_readings_give():
     """Raw agreement and kappa per story, from the table: the numbers notebook 10 reports."""
     claims = {r["id"]: r["story"] for r in _rows(ROOT, "claims")} | {r["id"]: r["story"] for r in _rows(ROOT, "plans")}
@@ -65,6 +71,7 @@ def test_the_agreement_of_the_two_searches_is_what_the_readings_give():
         assert -1 <= cohen_kappa(a, b) <= 1
 
 
+@pytest.mark.collection
 def test_no_lineage_source_supports_an_accurate_verbatim_or_paraphrase_verdict():
     lineage = {s["id"] for s in _rows(ROOT, "sources") if s["lineage"]}
     assert lineage, "the article's original, the report its words come from and its republisher are marked"
@@ -74,6 +81,7 @@ def test_no_lineage_source_supports_an_accurate_verbatim_or_paraphrase_verdict()
             assert not (e["stance"] == "supports" and verdict[e["claim_id"]] in ("accurate", "verbatim", "paraphrase")), e["id"]
 
 
+@pytest.mark.collection
 def test_every_statement_of_a_checked_sentence_is_checked_or_says_why_not():
     statements = _rows(ROOT, "statements")
     sentences = {s["id"]: s for s in _rows(ROOT, "sentences")}

@@ -7,6 +7,8 @@ import csv
 import io
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -155,3 +157,48 @@ def test_the_second_article_refuses_a_quote_it_does_not_contain(tmp_path):
     path.write_text(path.read_text(encoding="utf-8").replace("flooded 120 homes", "flooded 130 homes"), encoding="utf-8")
     problems = [str(p) for p in validate(root)]
     assert any("data/troops.csv: row 1" in p and "'quote'" in p for p in problems), problems
+
+
+def test_with_the_second_article_added_every_collection_check_passes(tmp_path):
+    """The recipe's article added to a copy of this collection (as tests/test_build.py builds it), then every test marked
+    `collection` run on that copy, in a pytest of its own: the checks of the tables hold whatever the number of articles
+    and stories (the build of the same copy is tests/test_build.py's)."""
+    from conftest import copy_collection
+    from test_build import _add_second_article
+
+    project = copy_collection(tmp_path / "project")
+    _add_second_article(project)
+    env = dict(__import__("os").environ, HELPERS_TEST_COLLECTION=str(project), HELPERS_PROJECT_ROOT=str(project))
+    args = ["-q", "-m", "collection", "-p", "no:cacheprovider", "-p", "no:xdist", str(ROOT / "tests")]
+    done = subprocess.run([sys.executable, "-m", "pytest", *args], capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert " passed" in done.stdout and " failed" not in done.stdout, done.stdout[-500:]
+
+
+def test_every_command_the_recipe_names_runs_as_written():
+    """The commands of docs/second-article.md, as a reader types them from the project's folder (the environment's
+    Python for .venv/bin/python, which a test run on another Python may not have made)."""
+    import re
+
+    recipe = (ROOT / "docs" / "second-article.md").read_text(encoding="utf-8")
+    commands = re.findall(r"`((?:make|\.venv/bin/python) [^`]+)`", recipe)
+    assert any(c.startswith(".venv/bin/python -m helpers") for c in commands) and "make validate" in commands, commands
+    for command in commands:
+        if command.startswith("make "):
+            done = subprocess.run(["make", "-n", *command.split()[1:]], cwd=ROOT, capture_output=True, text=True)
+        else:
+            done = subprocess.run([sys.executable, *command.split()[1:]], cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, f"{command}: {done.stderr[-500:]}"
+
+
+def test_a_second_article_whose_story_code_collides_with_one_already_there(tmp_path, monkeypatch):
+    project = _project(tmp_path)
+    path = project / "data" / "sources.csv"
+    text = path.read_text(encoding="utf-8")
+    header = text.splitlines()[0].split(",")
+    part = next(line for line in text.splitlines() if line.startswith("art_flood,"))
+    twin = part.replace("art_flood,", "art_flood_again,", 1)
+    path.write_text(text + twin + "\n", encoding="utf-8")
+    problems = [str(p) for p in validate(project, check_gazetteer=False)]
+    assert any("data/sources.csv" in p and "'story'" in p and "no other article part" in p for p in problems), problems
+    assert "story" in header

@@ -11,6 +11,7 @@ import pytest
 from helpers.facts import DataError, load_all, load_table, validate
 
 
+@pytest.mark.collection
 def test_the_real_tables_validate_including_the_gazetteer():
     assert [str(p) for p in validate(check_gazetteer=True)] == []
 
@@ -363,13 +364,15 @@ def test_validating_another_copy_reads_that_copys_seed(tmp_path):
     assert any("cl_blasco_kalashnikov_barrage" in p and "'quote'" in p for p in problems), problems
 
 
+@pytest.mark.collection
 def test_the_data_package_passes_the_standards_reference_validator():
     """frictionless, the reference implementation of the Data Package standard (pinned), reads the package as any data
     portal would: every table against its schema, patterns matching the whole value, fields in the files' order."""
     import json
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    from conftest import COLLECTION as root
+
     tool = Path(sys.executable).with_name("frictionless")
     assert tool.is_file(), "frictionless is installed with the pinned requirements"
     done = subprocess.run([str(tool), "validate", "--json", str(root / "data" / "datapackage.json")],

@@ -228,6 +228,10 @@ def rule_source_kind(df: pd.DataFrame, ctx: Context):
     seeds = list(df.loc[seed, "id"].dropna())
     yield ("parent_id", "the id of a seed_file for an article_part", ~(part & ~df["parent_id"].isin(seeds)))
     yield ("story", "the story an article_part tells (mali, nato, ...)", ~(part & df["story"].isna()))
+    codes = df.loc[part, "story"].dropna()
+    twice = codes[codes.duplicated(keep=False)]
+    yield ("story", "a story code no other article part has (a second article's story needs a code of its own, or its "
+           "rows would join the other story)", pd.Series(~df.index.isin(twice.index), index=df.index))  # fmt: skip
     yield (
         "part",
         "before_splice or after_splice for a part of a spliced seed, or whole for a seed that is one story",

@@ -38,7 +38,18 @@ from .marks import (
     x_of,
 )
 from .output import ExportError, describe, export, show
-from .provenance import ProvenanceError, derived_row, gid, mark_titles, plotted_row, source_line, source_url, tag
+from .provenance import (
+    ProvenanceError,
+    articles_of,
+    derived_row,
+    gid,
+    mark_titles,
+    plotted_row,
+    source_line,
+    source_url,
+    tag,
+    whose,
+)
 from .theme import (
     CATEGORY_COLOURS,
     COLUMN,
@@ -65,6 +76,8 @@ from .theme import (
 )
 
 __all__ = [
+    "articles_of",
+    "whose",
     "CATEGORY_COLOURS",
     "COLUMN",
     "DAY",

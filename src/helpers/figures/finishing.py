@@ -55,6 +55,7 @@ def finish(fig: Figure, title: str, subtitle: str, source: str, note: str | None
     """
     if not title or not source:
         raise FinishError("a report figure needs a title and a source line")
+    title = title[:1].upper() + title[1:]  # a title is a sentence, whatever word a computed title begins with
     layout = layout_of(fig)
     renderer = FigureCanvasAgg(fig).get_renderer()
     room = (fig.get_figwidth() - 2 * MARGIN) * 0.97  # slack: hinting at a lower dpi can widen a line a little

@@ -122,21 +122,41 @@ def _span(start: str, end: str | None = None) -> str:
     return f"{a:%-d %B %Y} to {b:%-d %B %Y}"
 
 
-def article_credit(tables, source_id: str) -> str:
-    """The article as a report cites it: its headline, byline and publisher (or that the file names none), and for a
-    story of it, the story and its date. Paths and how a date was inferred stay in data/sources.csv."""
+def _article_parts(tables, source_id: str) -> tuple[str, str, str | None]:
+    """(seed id, the article as a report cites it, the story with its date or None) for an article's source row."""
     src = tables["sources"].set_index("id")
     s = src.loc[source_id]
-    seed = src.loc[s["parent_id"]] if s["kind"] == "article_part" else s
+    seed_id = s["parent_id"] if s["kind"] == "article_part" else source_id
+    seed = src.loc[seed_id]
     publisher = str(seed["publisher"])
     site = "publisher not named" if publisher.startswith("not stated") else publisher
     by = f"by {seed['author']}, " if pd.notna(seed["author"]) and not str(seed["author"]).startswith("not stated") else ""
-    credit = f"the article “{seed['title']}” ({by}{site})"
+    story = None
     if s["kind"] == "article_part":
         label = s["story_label"] if pd.notna(s["story_label"]) else s["story"]
-        when = _span(s["date"], s["date_end"] if pd.notna(s["date_end"]) else None)
-        credit += f", its {str(label).split(' (')[0]}, {when}"
-    return credit
+        story = f"{str(label).split(' (')[0]}, {_span(s['date'], s['date_end'] if pd.notna(s['date_end']) else None)}"
+    return str(seed_id), f"the article “{seed['title']}” ({by}{site})", story
+
+
+def article_credit(tables, source_id: str) -> str:
+    """The article as a report cites it: its headline, byline and publisher (or that the file names none), and for a
+    story of it, the story and its date. Paths and how a date was inferred stay in data/sources.csv."""
+    _, credit, story = _article_parts(tables, source_id)
+    return credit + (f", its {story}" if story else "")
+
+
+def articles_of(tables, source_ids: Iterable[str]) -> list[str]:
+    """The seed files (articles) behind these sources, in first-seen order: an outside source has none."""
+    kinds = tables["sources"].set_index("id")["kind"]
+    ids = [i for i in dict.fromkeys(source_ids) if isinstance(i, str) and kinds.get(i) in ARTICLE]
+    return list(dict.fromkeys(_article_parts(tables, i)[0] for i in ids))
+
+
+def whose(tables, source_ids: Iterable[str]) -> str:
+    """How a figure's text names what its rows come from: "the article's" for one article, "the 2 articles'" for
+    more (a collection may hold several), so a title speaks of the article its figure is about."""
+    n = len(articles_of(tables, source_ids))
+    return "the article's" if n <= 1 else f"the {n} articles'"
 
 
 def source_line(tables, data: pd.DataFrame, extra: str = "", also: Iterable[str] = ()) -> str:
@@ -152,20 +172,20 @@ def source_line(tables, data: pd.DataFrame, extra: str = "", also: Iterable[str]
     unknown = [i for i in ids if i not in src.index]
     if unknown:
         raise ProvenanceError(f"plotted rows cite unknown source(s) {unknown} (not in data/sources.csv)")
-    article, outside, datasets = [], [], []
+    articles: dict[str, tuple[str, list[str]]] = {}  # seed id -> its credit and the stories of it plotted
+    outside, datasets = [], []
     for i in ids:
         s = src.loc[i]
         if s["kind"] in ARTICLE:
-            article.append(article_credit(tables, i))
+            seed, credit, story = _article_parts(tables, i)
+            stories_ = articles.setdefault(seed, (credit, []))[1]
+            if story and story not in stories_:
+                stories_.append(story)
         elif s["kind"] == "dataset":
             datasets.append(publisher_name(s))
         else:
             outside.append(s)
-    parts = []
-    if article:
-        seeds = dict.fromkeys(a.split(", its ")[0] for a in article)
-        stories_ = [a.split(", its ", 1)[1] for a in article if ", its " in a]
-        parts += [f"{seed}{', its ' + ' and '.join(stories_) if stories_ else ''}" for seed in seeds]
+    parts = [credit + (f", its {' and '.join(stories_)}" if stories_ else "") for credit, stories_ in articles.values()]
     if outside:
         parts.append("outside reporting by " + reporters(outside))
     if datasets:
