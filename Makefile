@@ -68,7 +68,7 @@ lab: $(STAMP)
 	  --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/notebooks --LabApp.news_url=None $(ROOT_FLAG)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests notebooks
 	$(BIN)/ruff format --check src tests
 
 bench: $(STAMP)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from pathlib import Path
 
@@ -162,3 +163,45 @@ def test_marks_from_contradicted_claims_carry_the_verdict(built):
     data = pd.read_csv(figures / "nato_iraq_timeline.csv", dtype=str, keep_default_na=False).set_index("row_id")
     mid_january = next(c for c in claims.values() if "mid-January" in c["quote"])
     assert data.loc["ev_nato_suspension_reported", "verdict"] == mid_january["verdict"] == "contradicted"
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path.name}: {old!r} not found"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_changed_bound_or_count_changes_every_text_that_says_it(tmp_path):
+    """The words a chart says about a count (its title, note, labels, alt text) come from the row: make the article's
+    'over 5,000' a round figure and the last Sahel-wide count in the outside record an exact 3,100, and the next build's
+    figures say 'about 5,000' and '3,100', and no longer 'over 5,000' or 'about 3,000'."""
+    copy_collection(tmp_path)
+    data = tmp_path / "data"
+    _replace(
+        data / "troops.csv",
+        "tr_french_2021,mali,French forces (Operation Barkhane),personnel,5000,soldiers,lower_bound,",
+        "tr_french_2021,mali,French forces (Operation Barkhane),personnel,5000,soldiers,approximate,",
+    )
+    _replace(
+        data / "record.csv",
+        "ob_sahel_2022_11_21_3000,french_forces,French forces in the Sahel (post-Barkhane),personnel,3000,,soldiers,approximate,",
+        "ob_sahel_2022_11_21_3000,french_forces,French forces in the Sahel (post-Barkhane),personnel,3100,,soldiers,exact,",
+    )
+    for table in ("record", "passages", "record_checks"):  # the quote that carries the count, wherever it is cited
+        _replace(data / f"{table}.csv", "encore quelque 3 000 militaires", "encore quelque 3 100 militaires")
+    log = io.StringIO()
+    results = build(root=tmp_path, only=["02", "11"], force=True, out=log)
+    assert [r.status for r in results] == ["ran", "ran"], log.getvalue()
+    figures = tmp_path / "reports" / "figures"
+    for name, said, unsaid in (
+        ("french_drawdown", ["about 5,000", "a round figure"], ["over 5,000", "a lower bound"]),
+        ("french_troops_2013_2022", ["about 5,000", "3,100 remained"], ["over 5,000", "about 3,000 remained"]),
+    ):
+        meta = json.loads((figures / f"{name}.meta.json").read_text(encoding="utf-8"))
+        words = " ".join(str(meta[k]) for k in ("title", "note", "alt"))
+        svg = (figures / f"{name}.svg").read_text(encoding="utf-8")
+        for w in said:
+            assert w in words, f"{name}: {w!r} missing from the title, note or alt text"
+        for w in unsaid:
+            assert w not in words and w not in svg, f"{name}: {w!r} still said"
+    assert "about 5,000" in (figures / "french_drawdown.svg").read_text(encoding="utf-8")

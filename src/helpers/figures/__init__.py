@@ -10,6 +10,7 @@ from ..paths import figures_dir
 from .figcheck import FigureCheckError, problems, smallest_text
 from .finishing import (
     FinishError,
+    bound_words,
     figure_texts,
     finish,
     fit,
@@ -17,6 +18,7 @@ from .finishing import (
     legend_below,
     new_figure,
     ordinal,
+    qualified,
     set_plot_height,
     thousands,
 )
@@ -76,6 +78,8 @@ from .theme import (
 )
 
 __all__ = [
+    "bound_words",
+    "qualified",
     "articles_of",
     "whose",
     "CATEGORY_COLOURS",

@@ -183,3 +183,26 @@ def legend_below(ax, handles: list, *, title: str | None = None, **kw):
     below = ax.transAxes + ScaledTranslation(0, -drop, ax.figure.dpi_scale_trans)
     return ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0), bbox_transform=below,
                      ncols=min(len(handles), room), title=title, **kw)  # fmt: skip
+
+
+# How a figure's words say a count's bound (troops.csv and record.csv: bound): the word before the number, and what
+# the bound is, in words
+BOUND_WORDS = {"exact": ("", "as given"), "approximate": ("about ", "a round figure"), "lower_bound": ("over ", "a lower bound"),
+               "up_to": ("up to ", "an upper bound"), "range": ("", "a range")}  # fmt: skip
+
+
+def qualified(value, bound: str | None, high=None, *, fmt=thousands) -> str:
+    """A count with its qualifier, as the row gives it: 'over 5,000', 'about 3,000', 'up to 5,500', '800–900'. The words
+    come from the row's ``bound``, so a changed bound changes every text built with it; ``fmt`` writes the number."""
+    if bound not in BOUND_WORDS:
+        raise FinishError(f"unknown bound {bound!r}; expected one of {', '.join(BOUND_WORDS)}")
+    if bound == "range":
+        return f"{fmt(value)}–{fmt(high)}"
+    return BOUND_WORDS[bound][0] + fmt(value)
+
+
+def bound_words(bound: str) -> str:
+    """What a bound is, in words: 'a lower bound', 'a round figure'."""
+    if bound not in BOUND_WORDS:
+        raise FinishError(f"unknown bound {bound!r}; expected one of {', '.join(BOUND_WORDS)}")
+    return BOUND_WORDS[bound][1]
