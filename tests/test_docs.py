@@ -101,16 +101,26 @@ def _findings() -> list[str]:
     bad = [c for c in claims if c["verdict"] in errors]
     contradicted = sum(c["verdict"] == "contradicted" for c in claims)
     layer = {k: sum(c["layer"] == k for c in bad) for k in ("original", "translation", "splice", "undetermined")}
-    done = sum(p["verdict"] in ("met", "met_late", "carried_out") for p in plans)
-    part = sum(p["verdict"] == "partly_met" for p in plans)
+    scale = json.load(open(ROOT / "data" / "datapackage.json", encoding="utf-8"))["x-verdict-scale"]["verdicts"]
+    # the plans counted by the words of their verdicts, in the scale's order (as the scorecard's badges say them)
+    tally = [
+        f"{n} {'were ' if not i else ''}{v['alternateName']}"
+        for i, (n, v) in enumerate(
+            (n, v)
+            for v in scale
+            if v["for"] == "plan" and v["verdict"] != "reversed"
+            for n in [sum(p["verdict"] == v["verdict"] for p in plans)]
+            if n
+        )
+    ]
     reversed_ = sum(p["verdict"] == "reversed" for p in plans)
     return [
         f"The article makes {len(claims)} checkable statements: the record contradicts {contradicted} of them, and "
         f"{len(bad) - contradicted} more are imprecise, misleading or mistranslated.",
         f"Of its {len(bad)} errors, {layer['original']} go back to the original reporting, {layer['translation']} to the "
         f"translation and {layer['splice']} to the splice; {layer['undetermined']} cannot be placed.",
-        f"Of the {len(plans)} plans and forecasts it reports, {done} were carried out, {part} only in part, and "
-        f"{reversed_} was reversed: France left Mali.",
+        f"Of the {len(plans)} plans and forecasts it reports, {', '.join(tally)}, and {reversed_} was reversed: France "
+        "left Mali.",
     ]
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
+from helpers import figures as fx
 from helpers.facts import load_all, stories
 from helpers.figures import marks
 from helpers.figures.finishing import FinishError, figure_texts, finish, new_figure
@@ -275,3 +276,16 @@ def test_a_long_list_of_reporters_names_the_most_cited_and_counts_the_rest(table
     outside = src[(src["kind"] == "outside") & src["origin"].isna()].drop_duplicates("publisher").head(NAMED + 3)
     line = source_line(tables, pd.DataFrame({"source_id": list(outside["id"])}))
     assert line.endswith(", and 3 other outlets."), line
+
+
+def test_words_are_listed_as_a_reader_lists_them_and_counts_keep_their_qualifier():
+    assert fx.listed(["Kidal"]) == "Kidal"
+    assert fx.listed(["Kidal", "Tessalit"]) == "Kidal and Tessalit"
+    assert fx.listed(["met", "partly met", "reversed"], "or") == "met, partly met or reversed"
+    with pytest.raises(fx.FinishError, match="nothing to list"):
+        fx.listed([])
+    assert fx.qualified(5000, "lower_bound") == "over 5,000" and fx.qualified(3000, "approximate") == "about 3,000"
+    assert fx.qualified(2500, "range", 3000) == "2,500–3,000" and fx.qualified(700, "exact") == "700"
+    assert fx.bound_words("lower_bound") == "a lower bound"
+    with pytest.raises(fx.FinishError, match="unknown bound 'roughly'"):
+        fx.qualified(1, "roughly")

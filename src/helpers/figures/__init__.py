@@ -16,6 +16,7 @@ from .finishing import (
     fit,
     layout_of,
     legend_below,
+    listed,
     new_figure,
     ordinal,
     qualified,
@@ -80,6 +81,7 @@ from .theme import (
 __all__ = [
     "bound_words",
     "qualified",
+    "listed",
     "articles_of",
     "whose",
     "CATEGORY_COLOURS",

@@ -169,6 +169,14 @@ def thousands(n) -> str:
     return f"{int(n):,}"
 
 
+def listed(words, last: str = "and") -> str:
+    """Words as a reader lists them: 'a', 'a and b', 'a, b and c' (``last`` = 'or': 'a, b or c')."""
+    words = [str(w) for w in words]
+    if not words:
+        raise FinishError("nothing to list")
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
 def legend_below(ax, handles: list, *, title: str | None = None, **kw):
     """A legend under the plot, centred below its tick labels and axis title, in as many columns as the layout's width
     holds for these labels: the kit places it, so a figure body says only what the legend lists."""

@@ -10,11 +10,14 @@ import math
 
 import geopandas as gpd
 import pandas as pd
+from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import Collection
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from shapely.geometry import box
+from shapely.ops import polylabel
 
 from ..facts import source_kinds
 from ..figures.finishing import GAP, fit, layout_of, set_plot_height, wrap_to_width
@@ -58,9 +61,14 @@ def country_labels(ax, world: gpd.GeoDataFrame, isos: list[str], region: Region,
         shape = world.loc[world["iso_a2"] == iso, "geometry"].union_all().intersection(frame)
         if shape.is_empty:
             continue
-        pt = shape.representative_point()
+        # the pole of inaccessibility of the country's largest visible part: its visual centre, where a name sits
+        # farthest from the borders (shapely's polylabel), rather than any point inside it
+        part = max(getattr(shape, "geoms", [shape]), key=lambda g: g.area)
+        pt = polylabel(part, tolerance=part.length / 1000) if part.geom_type == "Polygon" else shape.representative_point()
         name = world.loc[world["iso_a2"] == iso, "NAME"].iloc[0]
-        kw = {"fontsize": layout_of(ax.figure).small} | kw
+        # a white halo under the letters, as cartographers set names over hatching or lines: readable on any fill
+        halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+        kw = {"fontsize": layout_of(ax.figure).small, "path_effects": halo} | kw
         texts.append(ax.text(pt.x, pt.y, name.upper(), ha="center", va="center", color="#555555", style="italic",
                              zorder=3, **kw))  # fmt: skip
     return texts
@@ -131,6 +139,15 @@ def adjust_labels(fig: Figure, ax, texts: list, points, avoid: list | None = Non
         iter_lim=500,
         arrowprops={"arrowstyle": "-", "color": "#555555", "lw": 0.6, "zorder": 5},
     )
+    # where a place's label still touches a country's name, the name gives way: it is moved a little inside its
+    # country, with no leader line (a country's name marks an area, not a point)
+    names = [a for a in avoid or [] if isinstance(a, Text)]
+    fig.draw_without_rendering()
+    boxes = {id(t): t.get_window_extent(renderer) for t in [*texts, *names]}
+    clash = [n for n in names if any(boxes[id(n)].overlaps(boxes[id(t)]) for t in texts)]
+    if clash:
+        fixed = [*texts, *(a for a in avoid if not isinstance(a, Text) or a not in clash)]
+        adjust_text(clash, objects=[_data_box(ax, a, renderer) for a in fixed], ax=ax, expand=(1.1, 1.3), iter_lim=300)
 
 
 def _data_box(ax, artist, renderer) -> Bbox:
