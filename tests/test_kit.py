@@ -289,3 +289,31 @@ def test_words_are_listed_as_a_reader_lists_them_and_counts_keep_their_qualifier
     assert fx.bound_words("lower_bound") == "a lower bound"
     with pytest.raises(fx.FinishError, match="unknown bound 'roughly'"):
         fx.qualified(1, "roughly")
+
+
+def test_a_table_reads_as_text_with_blanks_dates_and_verdicts_in_their_colours():
+    df = pd.DataFrame({
+        "id": ["cl_a", "cl_b"],
+        "verdict": ["contradicted", pd.NA],
+        "reason": ["A reason long enough to be a sentence that a reader wants whole, not cut with an ellipsis.", None],
+        "date": pd.to_datetime(["2021-09-24", None]),
+        "value": [5000.0, float("nan")],
+    })  # fmt: skip
+    t = fx.table(df)
+    html = t.to_html()
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)
+    assert [c.strip() for c in cells] == ["cl_a", "contradicted", df.loc[0, "reason"], "2021-09-24", "5000",
+                                          "cl_b", "", "", "", ""]  # fmt: skip
+    assert f"background-color: {fx.verdict_colour('contradicted')}" in html
+    assert re.search(r"td\.col2 \{[^}]*text-align: left;[^}]*white-space: normal", html), "text is left-aligned, wrapped"
+    assert "<th" in html and 'class="row_heading' not in html, "the row numbers are hidden"
+    assert html == fx.table(df).to_html(), "the same table, the same HTML (ids from its content)"
+    assert "0x" not in repr(t) and "cl_a" in repr(t), "the plain form shows the rows, not an address"
+    marked = fx.table(df, highlight=df["id"] == "cl_b").to_html()
+    assert re.search(r"row1_col0[^{]*\{[^}]*background-color: #fde0c5", marked)
+
+
+def test_a_table_refuses_a_verdict_not_in_the_scale_naming_column_and_row():
+    df = pd.DataFrame({"id": ["cl_a", "cl_b"], "settled_verdict": ["accurate", "mostly true"]})
+    with pytest.raises(fx.TableError, match=r"column 'settled_verdict', row 1: 'mostly true' is not a verdict"):
+        fx.table(df)

@@ -82,3 +82,16 @@ def test_executes_top_to_bottom_without_errors(built, path):
     errors = [o for c in code for o in c.outputs if o.output_type == "error"]
     assert not errors, errors
     assert (built / "reports" / "notebooks" / path.with_suffix(".html").name).stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_table_a_notebook_shows_is_set_in_the_kit_style(built, path):
+    """A table in a notebook is fx.table's (text left-aligned and whole, blanks for nothing, verdicts in colour), never
+    pandas' raw repr with its right-aligned, cut text and NaN; and no output shows an object's address."""
+    executed = nbformat.read(built / "reports" / "notebooks" / path.name, as_version=4)
+    for n, cell in enumerate(executed.cells):
+        for out in cell.get("outputs", []):
+            html = out.get("data", {}).get("text/html", "")
+            assert 'class="dataframe' not in html, f"{path.name} cell {n}: a DataFrame shown raw; show it with fx.table"
+            plain = out.get("data", {}).get("text/plain", "") + out.get("text", "")
+            assert not re.search(r" at 0x[0-9a-f]+>", plain), f"{path.name} cell {n}: an object's address: {plain[:80]}"

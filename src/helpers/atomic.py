@@ -1,4 +1,5 @@
-"""All-or-nothing writes of several files: used by the exports, the report kit and the GIS files.
+"""All-or-nothing writes: one text file (the published pages, the build's state) or several files together (the exports,
+the report kit and the GIS files).
 
 A module of its own, with nothing heavy imported, so that the build can publish without loading matplotlib.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,3 +29,14 @@ def atomic_files(targets: dict[str, Path]) -> Iterator[dict[str, Path]]:
         raise
     for k, t in temps.items():
         os.replace(t, targets[k])
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """``text`` written to a temporary file beside ``path`` and renamed over it: a reader sees the old file or the new
+    one, never half of it; on any error the temporary file is removed."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

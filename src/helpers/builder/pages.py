@@ -3,19 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import re
-import uuid
 from pathlib import Path
 
-
-def write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+from ..atomic import write_atomic
 
 
 def _title(nb) -> str:
@@ -28,43 +18,19 @@ def _title(nb) -> str:
     return "Notebook"
 
 
+# nbconvert's JupyterLab page with the collection's head: no script that reaches the network or loads nothing, and the
+# stylesheet for WCAG 2 AA colours (publish/templates/nbconvert/collection/, an nbconvert template extending 'lab')
+TEMPLATES = Path(__file__).parents[1] / "publish" / "templates" / "nbconvert"
+
+
 def render_html(nb) -> str:
-    """A self-contained HTML page (no require.js or MathJax from a CDN), titled from the notebook's heading."""
+    """A self-contained HTML page, titled from the notebook's heading."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab")
-    exporter.require_js_url = ""
-    exporter.mathjax_url = ""
+    exporter = HTMLExporter(template_name="collection", extra_template_basedirs=[str(TEMPLATES)])
     nb.metadata["title"] = _title(nb)
     html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": _title(nb)}})
-    return _readable(_offline(html))
-
-
-CSS = Path(__file__).parents[1] / "publish" / "templates" / "notebook.css"
-
-
-def _readable(html: str) -> str:
-    """The page with the collection's stylesheet for notebook pages (``publish/templates/notebook.css``: colours that
-    meet WCAG 2 AA contrast) after nbconvert's own styles."""
-    style = "<style>\n" + CSS.read_text(encoding="utf-8") + "</style>\n"
-    return html.replace("</head>", style + "</head>", 1)
-
-
-_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S)
-
-
-def _offline(html: str) -> str:
-    """Drop the scripts that would reach the network or load nothing: an emptied require.js or MathJax tag
-    (``src=""`` asks for the page itself) and the loader that imports mermaid from a CDN. The notebooks use
-    neither maths nor diagrams; the page needs no script to show its outputs."""
-
-    def keep(m: re.Match) -> str:
-        attrs, body = m.group(1), m.group(2)
-        if 'src=""' in attrs or "https://" in body or "text/x-mathjax-config" in attrs:
-            return ""
-        return m.group(0)
-
-    return _SCRIPT.sub(keep, html)
+    return html
 
 
 def html_key(nb) -> str:
@@ -76,7 +42,9 @@ def html_key(nb) -> str:
 
     shown = [(c.cell_type, c.source, c.get("outputs", []), c.get("execution_count")) for c in nb.cells]
     h = hashlib.sha256(json.dumps(shown, sort_keys=True, default=str).encode())
-    h.update(nbconvert.__version__.encode() + Path(__file__).read_bytes() + CSS.read_bytes())
+    h.update(nbconvert.__version__.encode() + Path(__file__).read_bytes())
+    for part in sorted((TEMPLATES / "collection").iterdir()):  # the page's template and stylesheet
+        h.update(part.read_bytes())
     return h.hexdigest()
 
 

@@ -39,6 +39,26 @@ from .hashing import imported_modules
 from .kernel import PRELOAD_ENV, STARTUP
 
 SOCKETS_PREFIX = "helpers-kernel-"  # + the build's pid: kernel sockets and connection files in the temp dir
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_dead_kernel_dirs() -> None:
+    """Kernel socket folders left in the temp dir by a build that was killed (its pid is gone)."""
+    for d in Path(tempfile.gettempdir()).glob(f"{SOCKETS_PREFIX}*"):
+        pid = d.name[len(SOCKETS_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(d, ignore_errors=True)
+
+
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"  # what ipykernel sets when MPLBACKEND is unset
 
 

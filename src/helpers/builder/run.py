@@ -35,17 +35,17 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import paths
+from ..atomic import write_atomic
 from .hashing import declared_reads, inputs_hash, markdown_hash, read_notebook_node
 from .nbclean import skip_iri_check
-from .pages import publish_notebook, write_atomic
-from .pool import SOCKETS_PREFIX, KernelPool, Warm
+from .pages import publish_notebook
+from .pool import KernelPool, Warm, remove_dead_kernel_dirs
 
 # the build's process renders HTML with nbformat and nbconvert: without a 0.8 s optional import (helpers.nbclean)
 skip_iri_check()
@@ -158,7 +158,7 @@ def _execute(root: Path, warm: Warm, timeout: int) -> tuple[Result, object]:
         if undeclared:
             msg = f"reads {', '.join(undeclared)} from data/ without declaring it in metadata.helpers.reads"
             return Result(name, "failed", time.perf_counter() - t0, msg), nb
-        # figures first (each by rename on one filesystem); the notebook and its HTML follow in _publish_notebook
+        # figures first (each by rename on one filesystem); the notebook and its HTML follow (pages.publish_notebook)
         figures_out = reports / "figures"
         figures_out.mkdir(parents=True, exist_ok=True)
         figures = sorted(p.name for p in warm.figures.iterdir() if p.is_file())
@@ -189,7 +189,7 @@ def build_lock(reports: Path, out=sys.stdout):
             fcntl.flock(fh, fcntl.LOCK_EX)
         staging = reports / STAGING
         shutil.rmtree(staging, ignore_errors=True)
-        _remove_dead_kernel_dirs()
+        remove_dead_kernel_dirs()
         for stale in list((reports / "notebooks").glob(".*.tmp")) + list((reports / "figures").glob(".*.tmp.*")):
             stale.unlink(missing_ok=True)
         staging.mkdir(parents=True, exist_ok=True)
@@ -198,24 +198,6 @@ def build_lock(reports: Path, out=sys.stdout):
         finally:
             shutil.rmtree(staging, ignore_errors=True)
             fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _remove_dead_kernel_dirs() -> None:
-    """Kernel socket folders left in the temp dir by a build that was killed (its pid is gone)."""
-    for d in Path(tempfile.gettempdir()).glob(f"{SOCKETS_PREFIX}*"):
-        pid = d.name[len(SOCKETS_PREFIX) :].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(d, ignore_errors=True)
 
 
 def _prune_removed(reports: Path, state: dict, present: set[str], out) -> list[str]:

@@ -73,13 +73,6 @@ def splice_overview(tables: dict[str, pd.DataFrame] | None = None, seed_id: str 
     }
 
 
-def setup_display() -> None:
-    """Pandas display options that let a reader see whole quotes and reasoning."""
-    pd.set_option("display.max_colwidth", 160)
-    pd.set_option("display.width", 200)
-    pd.set_option("display.max_rows", 100)
-
-
 def sources_view(tables: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
     tables = tables or load_all()
     s = tables["sources"]

@@ -53,6 +53,7 @@ from .provenance import (
     tag,
     whose,
 )
+from .tables import TableError, table
 from .theme import (
     CATEGORY_COLOURS,
     COLUMN,
@@ -79,6 +80,8 @@ from .theme import (
 )
 
 __all__ = [
+    "table",
+    "TableError",
     "bound_words",
     "qualified",
     "listed",

@@ -179,7 +179,7 @@ def nav_html(stems: list[str], titles: dict[str, str], stem: str) -> str:
 
 def link_notebook_pages(root: Path) -> None:
     """Put the navigation on every notebook page (after <body>), replacing what an earlier build put there."""
-    from ..builder.pages import write_atomic
+    from ..atomic import write_atomic
 
     folder = root / "reports" / "notebooks"
     pages = sorted(folder.glob("*.html"))
