@@ -317,3 +317,10 @@ def test_a_table_refuses_a_verdict_not_in_the_scale_naming_column_and_row():
     df = pd.DataFrame({"id": ["cl_a", "cl_b"], "settled_verdict": ["accurate", "mostly true"]})
     with pytest.raises(fx.TableError, match=r"column 'settled_verdict', row 1: 'mostly true' is not a verdict"):
         fx.table(df)
+
+
+def test_a_long_table_shows_its_first_rows_and_says_how_many_there_are():
+    df = pd.DataFrame({"id": [f"r{i}" for i in range(300)]})
+    html = fx.table(df, max_rows=50).to_html()
+    assert html.count("<tr>") == 51 and "The first 50 of 300 rows." in html
+    assert "The first" not in fx.table(df.head(50), max_rows=50).to_html()

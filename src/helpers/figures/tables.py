@@ -15,6 +15,7 @@ from .theme import verdict_colour, verdict_ink
 READING_WIDTH = "34em"  # a text column wraps at about 70 characters, a comfortable line
 PROSE_WIDTH_CH = 22  # the narrowest a column of sentences is set, in characters
 HIGHLIGHT = "#fde0c5"  # a pale orange behind a highlighted row: near-black text on it reads at over 15:1
+MAX_ROWS = 120  # the longest table a notebook shows whole
 
 
 class TableError(ValueError):
@@ -46,9 +47,8 @@ def _number_text(value) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.4f}".rstrip("0")
 
 
-def table(
-    df: pd.DataFrame | pd.Series, *, index: bool = False, highlight: pd.Series | None = None, caption: str | None = None
-) -> Styler:
+def table(df: pd.DataFrame | pd.Series, *, index: bool = False, highlight: pd.Series | None = None,
+          caption: str | None = None, max_rows: int = MAX_ROWS) -> Styler:  # fmt: skip
     """``df`` as a styled table. Columns whose name says ``verdict`` are coloured by verdict; a value there that is
     not in the scale stops with the column, row and value. ``index=True`` keeps the index (a pivot table's rows, a
     count by group); otherwise it is hidden. ``highlight``: a true/false value per row (aligned on the index), the rows
@@ -56,6 +56,9 @@ def table(
     if isinstance(df, pd.Series):
         df = df.to_frame()
         index = True
+    if len(df) > max_rows:
+        caption = " ".join(filter(None, [caption, f"The first {max_rows} of {len(df)} rows."]))
+        df, highlight = df.head(max_rows), None if highlight is None else highlight.head(max_rows)
     verdict_cols = [c for c in df.columns if _is_verdict_column(c)]
     for col in verdict_cols:
         for row, value in df[col].items():
