@@ -51,6 +51,14 @@ def test_follows_the_notebook_anatomy(path):
     assert all("read_csv(" not in c for c in code), "tables are loaded through helpers, never read directly"
     last = nb.cells[-1]
     assert last.cell_type == "markdown" and "what this shows" in last.source.lower(), "the last cell says what it shows"
+    # prose that cannot go stale: what the closing words state is printed and asserted by the code cell before them
+    before = nb.cells[-2]
+    assert before.cell_type == "code" and re.search(r"^assert ", before.source, re.M), (
+        f"{path.name}: the cell before the closing words asserts what they state"
+    )
+    # what a notebook reads is its metadata's declaration and what it writes the build's manifest: no header repeats them
+    heads = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    assert not any(re.search(r"\*\*(Reads|Writes):?\*\*", h) for h in heads), f"{path.name}: a Reads/Writes header"
 
 
 FIGURE_BODY_LINES = 40
@@ -95,3 +103,25 @@ def test_every_table_a_notebook_shows_is_set_in_the_kit_style(built, path):
             assert 'class="dataframe' not in html, f"{path.name} cell {n}: a DataFrame shown raw; show it with fx.table"
             plain = out.get("data", {}).get("text/plain", "") + out.get("text", "")
             assert not re.search(r" at 0x[0-9a-f]+>", plain), f"{path.name} cell {n}: an object's address: {plain[:80]}"
+
+
+def test_a_changed_value_the_closing_words_state_stops_the_build_at_their_check(tmp_path):
+    """Notebook 11's closing words say about 1,000 French troops were in Niger alone in August 2022: make that record row
+    an exact count and the build stops at the cell that checks the closing words, naming it, and publishes nothing."""
+    import io
+
+    from conftest import copy_collection
+
+    from helpers.builder import build
+
+    copy_collection(tmp_path)
+    record = tmp_path / "data" / "record.csv"
+    text = record.read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("ob_barkhane_2022_08_niger_1000,"))
+    assert ",soldiers,approximate," in row
+    record.write_text(text.replace(row, row.replace(",soldiers,approximate,", ",soldiers,exact,")), encoding="utf-8")
+    log = io.StringIO()
+    results = build(root=tmp_path, only=["11"], out=log)
+    assert [r.status for r in results] == ["failed"], log.getvalue()
+    assert "what the closing words say" in results[0].message and "AssertionError" in results[0].message
+    assert not (tmp_path / "reports" / "notebooks" / "11_french_forces_record.ipynb").exists()
