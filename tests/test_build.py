@@ -260,9 +260,13 @@ def test_a_killed_build_leaves_nothing_that_survives_the_next_one(project):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)  # fmt: skip
     staging = project / "reports" / ".staging"
     deadline = time.monotonic() + 60
-    while not (staging.exists() and any(staging.iterdir())) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    time.sleep(2.0)  # kernels started, cells running
+
+    def running() -> bool:  # a kernel is running the notebook's cells: its first table read is in its read log
+        return any(log.stat().st_size for log in staging.glob("*/reads.log")) if staging.exists() else False
+
+    while not running() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert running(), "no notebook started running its cells within a minute"
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert staging.exists() and any(staging.iterdir()), "the kill came too late to leave anything behind"

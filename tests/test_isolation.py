@@ -15,6 +15,8 @@ from conftest import copy_collection
 from helpers.builder import build, notebooks
 from helpers.builder.hashing import imported_modules
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def _notebook(path: Path, *cells: str) -> None:
     nb = nbformat.v4.new_notebook()
@@ -128,16 +130,21 @@ def test_a_kernel_server_that_fails_costs_speed_not_notebooks(project, tmp_path,
         pool.close()
 
 
-def test_the_kernel_server_has_one_thread_when_it_forks(tmp_path):
-    """With everything the notebooks import loaded, the server (started as the pool starts it) has one thread, so a
-    fork copies a whole process; a server with more would refuse to fork."""
+def test_the_kernel_server_has_one_thread_when_it_forks():
+    """The kernel server, started as the pool starts it and with everything the notebooks import loaded, has one
+    thread (counted by the kernel in /proc), so a fork copies a whole process; a server with more would refuse to
+    fork and every kernel would start the slow way."""
     import os
-    import subprocess
-    import sys
 
-    code = ("import numpy, pandas, matplotlib, geopandas\n"
-            "from helpers.builder.zygote import thread_count\n"
-            "print(thread_count())\n")  # fmt: skip
-    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert int(done.stdout.strip().splitlines()[-1]) == 1, done.stdout
+    from helpers.builder.hashing import imported_modules
+    from helpers.builder.pool import Zygote
+
+    modules = sorted({m for nb in notebooks(ROOT) for m in imported_modules(nb)})
+    assert {"pandas", "geopandas", "matplotlib.pyplot"} & set(modules), modules
+    server = Zygote(ROOT, modules)
+    try:
+        assert server.ready(), "the kernel server did not start"
+        threads = len(os.listdir(f"/proc/{server.proc.pid}/task"))
+    finally:
+        server.close()
+    assert threads == 1, f"the kernel server has {threads} threads: it would refuse to fork"
