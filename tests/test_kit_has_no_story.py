@@ -156,3 +156,22 @@ def test_the_markup_check_finds_html_in_strings_but_not_in_patterns_or_docstring
     assert markup_in_strings("x = '<p class=\"a\">' + t") == ['<p class="a">']
     assert markup_in_strings("import re\nNAV = re.compile(r'<nav class=\"c\">.*?</nav>')") == []
     assert markup_in_strings('def f():\n    """Put the nav after <body>."""') == []
+
+
+def test_colours_have_one_home_the_theme():
+    """A colour is a name from figures/theme.py (a story's, a verdict's, a layer's or one of the greys), never a hex
+    value typed in another module of the kit or in a notebook: a grey changed in the theme changes every figure."""
+    import json
+    import re
+
+    hexes = re.compile(r"[\"']#[0-9a-fA-F]{6}[\"']")
+    typed = {}
+    for path in (ROOT / "src" / "helpers").rglob("*.py"):
+        if path.name != "theme.py" and hexes.search(path.read_text(encoding="utf-8")):
+            typed[str(path.relative_to(ROOT))] = hexes.findall(path.read_text(encoding="utf-8"))
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        code = "".join("".join(c["source"]) for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+                       if c["cell_type"] == "code")  # fmt: skip
+        if hexes.search(code):
+            typed[path.name] = hexes.findall(code)
+    assert not typed, f"colours typed outside figures/theme.py: {typed}"

@@ -49,11 +49,22 @@ def seeds_dir() -> Path:
     return project_root() / "seeds"
 
 
-def reports_dir() -> Path:
-    return project_root() / "reports"
+def reports_dir(root: Path | None = None) -> Path:
+    """What the build publishes: ``reports/`` of the project (``root``, or the one this process works in)."""
+    return (root or project_root()) / "reports"
+
+
+def published_figures(root: Path | None = None) -> Path:
+    """The published figures, ``reports/figures`` (not the build's staging folder: see ``figures_dir``)."""
+    return reports_dir(root) / "figures"
+
+
+def published_notebooks(root: Path | None = None) -> Path:
+    """The executed notebooks and their HTML pages, ``reports/notebooks``."""
+    return reports_dir(root) / "notebooks"
 
 
 def figures_dir() -> Path:
     """Where figures are written: reports/figures, or the build's staging folder ($HELPERS_FIGURES_DIR)."""
     staged = env(FIGURES_ENV)
-    return Path(staged) if staged else reports_dir() / "figures"
+    return Path(staged) if staged else published_figures()

@@ -106,7 +106,7 @@ def _markdown_edit(py: str, root: Path, env: dict, scratch: Path) -> float:
     target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     env = dict(env, **{paths.ROOT_ENV: str(copy)})
     seconds, out = _timed([py, "-m", "helpers", "build"], env, root, "markdown-only rebuild")
-    html = (copy / "reports" / "notebooks" / f"{target.stem}.html").read_text(encoding="utf-8")
+    html = (paths.published_notebooks(copy) / f"{target.stem}.html").read_text(encoding="utf-8")
     if "1 refreshed" not in out or "0 ran" not in out or marker not in html:
         raise SystemExit(f"bench: the markdown-only edit did not refresh the HTML without a kernel:\n{out}")
     return seconds
@@ -158,7 +158,7 @@ def run(out=sys.stdout, fresh: bool = True) -> dict[str, float]:
               file=out, flush=True)  # fmt: skip
         plain, _ = _timed([py, "-m", "helpers", "build", "--force", "--no-fork"], env, root, "forced build, no fork")
         full, _ = _timed([py, "-m", "helpers", "build", "--force"], env, root, "forced build")
-        state = json.loads((root / "reports" / ".build-state.json").read_text(encoding="utf-8"))
+        state = json.loads((paths.reports_dir(root) / ".build-state.json").read_text(encoding="utf-8"))
         print(f"  3/{steps} no-op build (best of 3) ...", file=out, flush=True)
         noop = min(_timed([py, "-m", "helpers", "build"], env, root, "no-op build")[0] for _ in range(3))
         print(f"  4/{steps} markdown-only edit (in a scratch copy) ...", file=out, flush=True)

@@ -101,7 +101,7 @@ def _failing_cell(nb) -> str:
 def _refresh_markdown(root: Path, nb_path: Path) -> Result:
     """The code is unchanged: take the last executed copy's outputs and the new markdown, re-render, no kernel."""
     t0 = time.perf_counter()
-    reports = root / "reports"
+    reports = paths.reports_dir(root)
     new = read_notebook_node(nb_path)
     old = read_notebook_node(reports / "notebooks" / f"{nb_path.stem}.ipynb")
     executed = iter(c for c in old.cells if c.cell_type == "code")
@@ -132,7 +132,7 @@ def _execute(root: Path, warm: Warm, timeout: int) -> tuple[Result, object]:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, DeadKernelError
 
-    reports = root / "reports"
+    reports = paths.reports_dir(root)
     nb_path = warm.nb_path
     name = nb_path.name
     t0 = time.perf_counter()
@@ -269,7 +269,7 @@ def _run(root: Path, todo: list[Path], staging: Path, workers: int, timeout: int
             return False
         # validated: loading the tables again in this process (the claims page) need not repeat it while they hash the same
         os.environ[paths.VALIDATED_ENV] = validated
-        reports = root / "reports"
+        reports = paths.reports_dir(root)
 
         def execute(p: Path) -> tuple[Result, object]:
             warm = kernels.take(p)
@@ -317,7 +317,7 @@ def _picks(wanted: str, name: str) -> bool:
 def build(root: Path | None = None, force: bool = False, jobs: int | None = None, only: list[str] | None = None,
           timeout: int = 600, out=sys.stdout, cold: bool = False, fork: bool = True) -> list[Result]:  # fmt: skip
     root = root or paths.project_root()
-    reports = root / "reports"
+    reports = paths.reports_dir(root)
     t0 = time.perf_counter()
     all_nbs = notebooks(root)
     chosen = [p for p in all_nbs if not only or any(_picks(o, p.name) for o in only)]

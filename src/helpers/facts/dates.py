@@ -11,6 +11,14 @@ import pandas as pd
 WRITTEN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+def form_of(written) -> str | None:
+    """How a date is written: 'year' (YYYY), 'month' (YYYY-MM), 'day' (YYYY-MM-DD), or None for anything else."""
+    m = WRITTEN.match(written) if isinstance(written, str) else None
+    if not m:
+        return None
+    return "day" if m.group(3) else "month" if m.group(2) else "year"
+
+
 def period_of(written) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """The first and last day a written date can mean ('2021-12' -> 1 and 31 December 2021); None for anything that is
     not a real calendar date written as YYYY, YYYY-MM or YYYY-MM-DD (a missing value included)."""

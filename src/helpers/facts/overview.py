@@ -11,7 +11,7 @@ from .load import load_all, source_kinds
 from .read import datapackage, read_raw, resource
 from .reads import internal
 from .sources import ARTICLE_KINDS, source_texts
-from .text import find_splice, glued_words, normalise, read_seed
+from .text import find_splice, glued_words, read_seed
 
 
 def tables_with(tables, columns: set[str]) -> list[str]:
@@ -112,21 +112,20 @@ def verify_quotes(tables=None) -> pd.DataFrame:
         dp = datapackage(root)
         raw, _ = read_raw(root, resource(dp, "sources"))
         cited, _ = read_raw(root, resource(dp, "passages"))
-        texts = source_texts(root, raw, cited).texts
+        texts = source_texts(root, raw, cited)
     kinds = source_kinds(tables)
     rows = []
     for name in fact_tables(tables):
         for r in tables[name].itertuples():
             if r.source_id is pd.NA or r.quote is pd.NA:
                 continue
-            has_text = kinds.get(r.source_id) != "dataset"
             rows.append(
                 {
                     "table": name,
                     "id": r.id,
                     "source_id": r.source_id,
                     "source kind": kinds.get(r.source_id),
-                    "found in the source's text": (normalise(r.quote) in texts.get(r.source_id, "")) if has_text else None,
+                    "found in the source's text": texts.quote_found(r.quote, r.source_id, kinds.get(r.source_id)),
                     "quote": r.quote,
                 }
             )

@@ -21,16 +21,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .dates import period_of
+from .dates import form_of, period_of
 from .numbers import numbers_in
 from .read import RawTable
 from .sources import SourceTexts
-from .text import SpliceError, find_splice, normalise
-
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_YEAR = re.compile(r"^(\d{4})$")
-ANY_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+from .text import SpliceError, find_splice
 
 
 def is_int(v: object) -> bool:
@@ -70,10 +65,10 @@ Rule = Callable[[pd.DataFrame, Context], Iterable[tuple[str, str, pd.Series]]]
 
 
 def _valid_written_date(value: str | None, precision: str | None) -> bool:
-    if value is None or precision not in {"1", "2", "3", "4"} or not ANY_DATE.match(value):
+    if value is None or precision not in {"1", "2", "3", "4"} or form_of(value) is None:
         return True  # a missing or malformed value, or a bad precision, is reported by the column checks
-    written_as = {"1": _DAY, "2": _DAY, "3": _MONTH, "4": _YEAR}[precision]  # the form its precision says
-    return bool(written_as.match(value)) and period_of(value) is not None
+    written_as = {"1": "day", "2": "day", "3": "month", "4": "year"}[precision]  # the form its precision says
+    return form_of(value) == written_as and period_of(value) is not None
 
 
 def rule_date_form(df: pd.DataFrame, ctx: Context):
@@ -118,14 +113,12 @@ def rule_reasoning(df: pd.DataFrame, ctx: Context):
 
 def rule_quote(df: pd.DataFrame, ctx: Context):
     kinds = ctx.column("sources", "id", "kind")
-    texts = ctx.sources.texts
 
     def found(src, quote):
         if quote is None or src not in kinds:
             return True  # a missing quote or an unknown source is reported by the column and key checks
-        if kinds[src] == "dataset":
-            return True  # a reference dataset (a gazetteer) has no text; rule_source_kinds says where it may be cited
-        return src in texts and normalise(quote) in texts[src]
+        # a reference dataset (a gazetteer) has no text (None); rule_source_kinds says where it may be cited
+        return ctx.sources.quote_found(quote, src, kinds[src]) is not False
 
     ok = pd.Series([found(s, q) for s, q in zip(df["source_id"], df["quote"], strict=True)], index=df.index)
     yield (

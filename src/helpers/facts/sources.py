@@ -24,6 +24,14 @@ class SourceTexts:
     raw_seed: dict[str, str] = field(default_factory=dict)  # seed_file id -> its raw text
     problems: list[Problem] = field(default_factory=list)
 
+    def quote_found(self, quote: str, source_id: str, kind: str | None) -> bool | None:
+        """Whether ``quote`` occurs in the text of its source (after normalising whitespace, curly quotes and dashes):
+        the one check validation and the notebooks' overview both make. None for a reference dataset (a gazetteer),
+        which has no text."""
+        if kind == "dataset":
+            return None
+        return source_id in self.texts and normalise(quote) in self.texts[source_id]
+
 
 def source_texts(root: Path, src: RawTable | None, passages: RawTable | None = None) -> SourceTexts:
     out = SourceTexts()

@@ -11,7 +11,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 
-from .theme import PAGE, Layout, style
+from .theme import GREY_MUTED, GREY_SOFT, INK, PAGE, Layout, style
 
 MARGIN = 0.08  # inches between the canvas edge and the texts finish() draws
 PRINT_DPI = 300  # text is measured at the resolution it is printed at: hinting changes its width at screen sizes
@@ -61,8 +61,8 @@ def finish(fig: Figure, title: str, subtitle: str, source: str, note: str | None
     room = (fig.get_figwidth() - 2 * MARGIN) * 0.97  # slack: hinting at a lower dpi can widen a line a little
     source = source if source.startswith("Source:") else f"Source: {source}"
     note = (note if note.startswith("Note:") else f"Note: {note}") if note else ""
-    head = [("title", title, layout.title, "bold", "#111111"), ("subtitle", subtitle, layout.subtitle, "normal", "#444444")]
-    foot = [("source", source, layout.foot, "normal", "#555555"), ("note", note, layout.foot, "normal", "#555555")]
+    head = [("title", title, layout.title, "bold", INK), ("subtitle", subtitle, layout.subtitle, "normal", GREY_SOFT)]
+    foot = [("source", source, layout.foot, "normal", GREY_MUTED), ("note", note, layout.foot, "normal", GREY_MUTED)]
     head = [(g, wrap_to_width(renderer, t, size, w, room, fig.dpi), size, w, c) for g, t, size, w, c in head if t]
     foot = [(g, wrap_to_width(renderer, t, size, w, room, fig.dpi), size, w, c) for g, t, size, w, c in foot if t]
     head_h = MARGIN + sum(len(ls) * size * LEADING / 72 for _, ls, size, *_ in head) + GAP * len(head)

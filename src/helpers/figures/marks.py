@@ -15,7 +15,7 @@ from matplotlib.patches import Patch
 
 from .finishing import layout_of
 from .provenance import tag
-from .theme import EVIDENCE, evidence_kinds, evidence_style, ink_on
+from .theme import EVIDENCE, GREY_MUTED, INK, evidence_kinds, evidence_style, ink_on
 
 DAY = pd.Timedelta(days=1)
 MAX_LABELLED = 200  # a timeline labels every row on its own line: more than this cannot be read, nor drawn quickly
@@ -87,7 +87,7 @@ def day(ax, when, y, *, row_id: str, evidence: str, colour: str, url: str | None
 
 
 def point(ax, x, y, label: str | None = None, *, row_id: str, evidence: str = "stated", url: str | None = None,
-          marker: str = "o", size: float = 60, colour: str = "#111111", text: Mapping | None = None):  # fmt: skip
+          marker: str = "o", size: float = 60, colour: str = INK, text: Mapping | None = None):  # fmt: skip
     """A labelled point (a place on a map, a value on a chart). Returns the marker and the label (or None)."""
     coll = ax.scatter([x], [y], s=size, marker=marker, color=colour, edgecolor="white", linewidths=0.8, zorder=6)
     tag(coll, row_id, evidence, url)
@@ -139,7 +139,7 @@ def timeline(ax, rows: pd.DataFrame, colours: Mapping[str, str], *, min_marker_d
         right = x_of(end + DAY)
         if r["date_relation"] == "by":
             ax.annotate("deadline", (right, y), xytext=(3, 0), textcoords="offset points", va="center",
-                        fontsize=layout_of(ax.figure).small, color="#555555")  # fmt: skip
+                        fontsize=layout_of(ax.figure).small, color=GREY_MUTED)  # fmt: skip
         elif r["date_relation"] == "since":
             ax.annotate("", xy=(right + min_marker_days * 3, y), xytext=(right, y),
                         arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 1.0})  # fmt: skip

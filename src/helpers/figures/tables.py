@@ -10,11 +10,10 @@ import hashlib
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from .theme import verdict_colour, verdict_ink
+from .theme import HIGHLIGHT, verdict_colour, verdict_ink
 
 READING_WIDTH = "34em"  # a text column wraps at about 70 characters, a comfortable line
 PROSE_WIDTH_CH = 22  # the narrowest a column of sentences is set, in characters
-HIGHLIGHT = "#fde0c5"  # a pale orange behind a highlighted row: near-black text on it reads at over 15:1
 MAX_ROWS = 120  # the longest table a notebook shows whole
 
 

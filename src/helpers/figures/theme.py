@@ -37,6 +37,16 @@ SHARED_COLOUR = PALETTE[7]  # for rows that concern every story
 _PETROFF10 = [c["color"] for c in matplotlib.style.library["petroff10"]["axes.prop_cycle"]]
 LAYER_COLOURS = {"original": _PETROFF10[5], "translation": _PETROFF10[1], "splice": _PETROFF10[4],
                  "undetermined": "#d8d8d8"}  # fmt: skip
+# The greys, darkest first: every figure's text and lines that carry no story's colour use these, never a typed one.
+INK = "#111111"  # titles; marks that must stand out whatever the fill (a capital, the place of a death)
+GREY_TEXT = "#333333"  # labels written on a plot
+GREY_SOFT = "#444444"  # subtitles; words beside a milestone line
+GREY_MUTED = "#555555"  # source and note lines, leader lines, country names
+GREY_RULE = "#999999"  # frames around notes, milestone lines, the edges of swatches
+GREY_PALE = "#eeeeee"  # a band behind a period (the days a story was written)
+COUNTRY_FILL, COUNTRY_EDGE = "#f2f2f2", "#b0b0b0"  # a basemap's countries that play no part
+HIGHLIGHT = "#fde0c5"  # a pale orange behind a highlighted table row: near-black text on it reads at over 15:1
+
 # For categories that are neither stories nor layers nor verdicts (kinds of a thing, in a figure of their own): the same
 # ten colours, in order.
 CATEGORY_COLOURS = list(_PETROFF10)
@@ -111,6 +121,12 @@ def lighten(colour: str, amount: float = 0.6) -> tuple[float, float, float]:
     return (r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)
 
 
+def darken(colour: str, amount: float = 0.5) -> tuple[float, float, float]:
+    """``colour`` mixed with black (0: unchanged, 1: black): a story's colour dark enough for small text."""
+    r, g, b = to_rgb(colour)
+    return (r * (1 - amount), g * (1 - amount), b * (1 - amount))
+
+
 def evidence_style(evidence: str, colour: str) -> dict:
     """Keyword arguments for a bar, span or patch drawn as ``evidence`` in a story's ``colour``."""
     if evidence not in EVIDENCE:
@@ -167,7 +183,7 @@ def verdict_colour(verdict: str, root: Path | None = None) -> str:
 def ink_on(fill) -> str:
     """Text colour that reads on ``fill``: white on a dark fill, near-black on a light one (by relative luminance)."""
     r, g, b = to_rgb(fill)
-    return "white" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45 else "#111111"
+    return "white" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.45 else INK
 
 
 def verdict_ink(verdict: str, root: Path | None = None) -> str:

@@ -22,12 +22,9 @@ from shapely.ops import polylabel
 from ..facts import source_kinds
 from ..figures.finishing import GAP, fit, layout_of, set_plot_height, wrap_to_width
 from ..figures.provenance import source_line as chart_source_line
-from ..figures.theme import lighten
+from ..figures.theme import COUNTRY_EDGE, COUNTRY_FILL, GREY_MUTED, GREY_RULE, lighten
 from .basemap import WGS84, GeoError, Region, frame_bounds, projected_countries, provenance
 from .checks import GEOD
-
-COUNTRY_FILL = "#f2f2f2"
-COUNTRY_EDGE = "#b0b0b0"
 
 
 def frame(ax, region: Region) -> None:
@@ -69,7 +66,7 @@ def country_labels(ax, world: gpd.GeoDataFrame, isos: list[str], region: Region,
         # a white halo under the letters, as cartographers set names over hatching or lines: readable on any fill
         halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
         kw = {"fontsize": layout_of(ax.figure).small, "path_effects": halo} | kw
-        texts.append(ax.text(pt.x, pt.y, name.upper(), ha="center", va="center", color="#555555", style="italic",
+        texts.append(ax.text(pt.x, pt.y, name.upper(), ha="center", va="center", color=GREY_MUTED, style="italic",
                              zorder=3, **kw))  # fmt: skip
     return texts
 
@@ -137,7 +134,7 @@ def adjust_labels(fig: Figure, ax, texts: list, points, avoid: list | None = Non
         ax=ax,
         expand=(1.25, 1.5),
         iter_lim=500,
-        arrowprops={"arrowstyle": "-", "color": "#555555", "lw": 0.6, "zorder": 5},
+        arrowprops={"arrowstyle": "-", "color": GREY_MUTED, "lw": 0.6, "zorder": 5},
     )
     # where a place's label still touches a country's name, the name gives way: it is moved a little inside its
     # country, with no leader line (a country's name marks an area, not a point)
@@ -179,7 +176,7 @@ def key_note(key, legend, text: str, below: bool = False, **kw):
     at, offset = ((0, 0), (pad, -2 * pad)) if below else ((1, 1), (3 * pad, -pad))
     style = {"fontsize": size, "va": "top", "ha": "left", "zorder": 8, "gid": "finding", "annotation_clip": False,
              "clip_on": False,  # unclipped: tight_layout (finish) then makes room for it
-             "bbox": {"facecolor": "white", "edgecolor": "#999999", "pad": pad}} | kw  # fmt: skip
+             "bbox": {"facecolor": "white", "edgecolor": GREY_RULE, "pad": pad}} | kw  # fmt: skip
     return key.annotate(lines, xy=at, xycoords=legend, xytext=offset, textcoords="offset points", **style)
 
 

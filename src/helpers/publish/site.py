@@ -25,6 +25,7 @@ import textwrap
 from functools import lru_cache
 from pathlib import Path
 
+from .. import paths
 from ..atomic import atomic_files
 from .render import render
 
@@ -71,7 +72,7 @@ def commit(root: Path) -> str:
 
 def figure_entry(root: Path, meta_path: Path, notebook: str) -> dict:
     """One figure's manifest entry: its meta file, the notebook that made it, and each file with its checksum."""
-    figures = root / "reports" / "figures"
+    figures = paths.published_figures(root)
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     files = {k: {"path": f"figures/{f}", "sha256": _sha256(figures / f)} for k, f in meta["files"].items()
              if (figures / f).is_file()}  # fmt: skip
@@ -80,7 +81,7 @@ def figure_entry(root: Path, meta_path: Path, notebook: str) -> dict:
 
 def manifest(root: Path, made_by: dict[str, str], built_from: str | None = None) -> dict:
     """Every exported figure, from its meta file, with checksums; ``made_by`` maps a figure file to its notebook."""
-    figures = root / "reports" / "figures"
+    figures = paths.published_figures(root)
     out = []
     for meta_path in sorted(figures.glob("*.meta.json")):
         name = meta_path.name[: -len(".meta.json")]
@@ -140,14 +141,14 @@ def index_html(root: Path, man: dict, findings: str = "") -> str:
     with its texts and downloads, and the data files."""
     from markupsafe import Markup
 
-    notebooks = sorted((root / "reports" / "notebooks").glob("*.html"))
+    notebooks = sorted(paths.published_notebooks(root).glob("*.html"))
     titles = {p.name: _notebook_title(root / "notebooks" / (p.stem + ".ipynb")) for p in notebooks}
     from PIL import Image
 
     figures = []
     for f in _reading_order(man):
         stem = Path(f["notebook"]).stem
-        with Image.open(root / "reports" / f["files"]["png"]["path"]) as im:  # reads the header only
+        with Image.open(paths.reports_dir(root) / f["files"]["png"]["path"]) as im:  # reads the header only
             width, height = im.size  # the image's own size, so the page keeps its room before it loads
         figures.append({"name": f["name"], "svg": f["files"].get("svg", {}).get("path", ""), "png": f["files"]["png"]["path"],
                         "width": width, "height": height,
@@ -162,7 +163,7 @@ def index_html(root: Path, man: dict, findings: str = "") -> str:
         notebooks=[{"page": n, "title": t} for n, t in titles.items()],
         figures=figures,
         commit=man["commit"],
-        downloads=[p.name for p in sorted((root / "reports" / "data").glob("*"))],
+        downloads=[p.name for p in sorted((paths.reports_dir(root) / "data").glob("*"))],
     )
 
 
@@ -181,7 +182,7 @@ def link_notebook_pages(root: Path) -> None:
     """Put the navigation on every notebook page (after <body>), replacing what an earlier build put there."""
     from ..atomic import write_atomic
 
-    folder = root / "reports" / "notebooks"
+    folder = paths.published_notebooks(root)
     pages = sorted(folder.glob("*.html"))
     stems = [p.stem for p in pages]
     titles = {p.stem: _notebook_title(root / "notebooks" / (p.stem + ".ipynb")) for p in pages}
@@ -200,7 +201,7 @@ FINDINGS = ".findings.html"  # in reports/: the index's findings, drawn with the
 def pages_stale(root: Path) -> bool:
     """Whether the claims page and the index's findings were drawn from other tables, figures or code than now (a
     build then publishes even if no notebook ran)."""
-    reports = root / "reports"
+    reports = paths.reports_dir(root)
     last = reports / CLAIMS_KEY
     if not (last.is_file() and (reports / FINDINGS).is_file() and (reports / "claims.html").is_file()):
         return True
@@ -212,7 +213,7 @@ def _claims_key(root: Path) -> str:
     rows each figure uses) and the code that draws it."""
     h = hashlib.sha256()
     files = sorted((root / "data").glob("*")) + sorted((root / "seeds").glob("*"))
-    files += sorted((root / "reports" / "figures").glob("*.csv"))
+    files += sorted(paths.published_figures(root).glob("*.csv"))
     files += _kit_files()
     for f in files:
         if f.is_file():
@@ -248,9 +249,11 @@ def _book_page(root: Path, f: dict, path: Path) -> None:
     from matplotlib.figure import Figure
     from PIL import Image
 
+    from ..figures.theme import GREY_MUTED
+
     page = Figure(figsize=(8.27, 11.69))  # A4 portrait
     # 8-bit RGB as the PNG holds it (matplotlib's imread makes floats, three times slower here)
-    with Image.open(root / "reports" / f["files"]["png"]["path"]) as im:
+    with Image.open(paths.reports_dir(root) / f["files"]["png"]["path"]) as im:
         img = np.asarray(im.convert("RGB"))
     h, w = img.shape[:2]
     height = min(0.62, 0.9 * (h / w) * 8.27 / 11.69)
@@ -259,7 +262,7 @@ def _book_page(root: Path, f: dict, path: Path) -> None:
     ax.set_axis_off()
     text = "\n".join(textwrap.wrap(f["caption"], 100) + [""] + textwrap.wrap(f["source"], 110))
     page.text(0.06, 0.9 - height, text, va="top", ha="left", fontsize=8, family="DejaVu Sans")
-    page.text(0.06, 0.03, f"{f['name']} · {f['notebook']}", fontsize=7, color="#777777")
+    page.text(0.06, 0.03, f"{f['name']} · {f['notebook']}", fontsize=7, color=GREY_MUTED)
     with atomic_files({"pdf": path}) as tmp:
         with PdfPages(tmp["pdf"], metadata={"CreationDate": None, "Producer": None, "Creator": None}) as pdf:
             pdf.savefig(page)
@@ -268,7 +271,7 @@ def _book_page(root: Path, f: dict, path: Path) -> None:
 def draw_pages(root: Path, entries: list[dict]) -> list[Path]:
     """The book pages of these figures (manifest entries), drawn if not drawn before. The build calls it as each
     notebook is published, so that the book at the end only joins pages."""
-    cache = root / "reports" / BOOK_PAGES
+    cache = paths.reports_dir(root) / BOOK_PAGES
     cache.mkdir(parents=True, exist_ok=True)
     pages = []
     for f in entries:
@@ -288,7 +291,7 @@ def figure_book(root: Path, man: dict, path: Path) -> None:
     from pypdf import PdfWriter
 
     pages = draw_pages(root, man["figures"])
-    cache = root / "reports" / BOOK_PAGES
+    cache = paths.reports_dir(root) / BOOK_PAGES
     writer = PdfWriter()
     for page in pages:
         writer.append(str(page))
@@ -301,7 +304,7 @@ def figure_book(root: Path, man: dict, path: Path) -> None:
 def publish(root: Path, made_by: dict[str, str], book: bool = True, built_from: str | None = None) -> dict[str, Path]:
     """Write the manifest, the index page, the figure book and the data downloads (all or nothing). ``book=False``
     keeps the existing figure book (no figure changed: a markdown-only edit)."""
-    reports = root / "reports"
+    reports = paths.reports_dir(root)
     data = reports / "data"
     data.mkdir(parents=True, exist_ok=True)
     for p in sorted((root / "data").glob("*.csv")) + [root / "data" / "datapackage.json"]:
