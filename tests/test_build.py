@@ -398,3 +398,34 @@ def test_the_tests_the_schedule_hands_out_first_exist():
     sources = "".join(p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("test_*.py"))
     missing = [name for name in LONGEST if f"def {name}(" not in sources]
     assert not missing, f"conftest.LONGEST names tests that do not exist: {missing}"
+
+
+def test_a_table_a_read_table_rests_on_is_an_input_because_the_data_package_says_so(tmp_path):
+    """A notebook that reads sources re-runs when a cited passage changes: sources declares x-inputs ['passages'] in
+    datapackage.json. Without the declaration, the passage is not an input (no exception typed in the build)."""
+    import json
+
+    from helpers.builder.hashing import _digest, inputs_hash
+
+    copy_collection(tmp_path)
+    nb = tmp_path / "notebooks" / "02_french_drawdown.ipynb"
+    assert "sources" in declared_reads(nb) and "passages" not in declared_reads(nb)
+    passages = tmp_path / "data" / "passages.csv"
+
+    def changed_by_a_passage() -> bool:
+        before = inputs_hash(tmp_path, nb)
+        text = passages.read_text(encoding="utf-8")
+        passages.write_text(text + text.splitlines()[-1].replace(",", "x,", 1) + "\n", encoding="utf-8")
+        _digest.cache_clear()
+        after = inputs_hash(tmp_path, nb)
+        passages.write_text(text, encoding="utf-8")
+        _digest.cache_clear()
+        return before != after
+
+    assert changed_by_a_passage()
+    package = tmp_path / "data" / "datapackage.json"
+    dp = json.loads(package.read_text(encoding="utf-8"))
+    for r in dp["resources"]:
+        r.pop("x-inputs", None)
+    package.write_text(json.dumps(dp, indent=2), encoding="utf-8")
+    assert not changed_by_a_passage()

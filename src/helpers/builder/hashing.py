@@ -3,8 +3,8 @@
 A notebook's hash covers:
 - its code cells (source only: not markdown, not outputs, not execution counts) and the tables it declares in
   ``metadata.helpers.reads``;
-- those tables' CSV files, ``data/datapackage.json`` (the schema), the cited passages when it reads ``sources``,
-  the seeds, and ``requirements.txt``;
+- those tables' CSV files and the tables each declares it rests on (``x-inputs`` in ``data/datapackage.json``: the
+  cited passages, for ``sources``), ``data/datapackage.json`` (the schema), the seeds, and ``requirements.txt``;
 - the helpers modules it actually imports, found by reading the import statements of its code cells and then,
   transitively, of those modules (Python's ``ast``: nothing is imported or run to find out).
 
@@ -216,8 +216,8 @@ def inputs_hash(root: Path, nb_path: Path, memo: dict | None = None) -> str:
     h.update(json.dumps({"code": code, "reads": reads}).encode())
     files = [root / "data" / "datapackage.json", root / "requirements.txt"]
     files += [root / "data" / f"{t}.csv" for t in reads]
-    if "sources" in reads:
-        files += [root / "data" / "passages.csv"]  # an outside source's text is its cited passages
+    # a table whose meaning rests on another declares it (datapackage.json, x-inputs: a source's text is its passages)
+    files += [root / "data" / f"{t}.csv" for t in sorted(_inputs_of(root, reads))]
     files += [("seeds",)]
     modules = helpers_modules(code)
     files += modules
@@ -233,6 +233,13 @@ def inputs_hash(root: Path, nb_path: Path, memo: dict | None = None) -> str:
         else:
             _hash_files(h, root, [f])
     return h.hexdigest()
+
+
+def _inputs_of(root: Path, reads: list[str]) -> set[str]:
+    """The tables the read tables declare they rest on (``x-inputs`` of their resource), minus those already read."""
+    package = json.loads((root / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    declared = {r["name"]: r.get("x-inputs", []) for r in package.get("resources", [])}
+    return {t for r in reads for t in declared.get(r, [])} - set(reads)
 
 
 def markdown_hash(nb_path: Path) -> str:

@@ -27,6 +27,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
+from .finishing import layout_of
 from .theme import style
 
 TOLERANCE_PT = 0.75  # extents are measured to the glyph box; touching within this is not a fault
@@ -75,7 +76,7 @@ def drawn_texts(fig: Figure, renderer=None) -> list[Drawn]:
     Drawn in the figure's layout style: how many ticks an axis gets depends on the tick label size in force when it
     is drawn, so the figure is measured under the same settings it is saved with."""
     renderer = renderer or FigureCanvasAgg(fig).get_renderer()
-    with style(getattr(fig, "_helpers_layout", None)):
+    with style(layout_of(fig)):
         fig.draw_without_rendering()  # tick labels and legends are laid out at draw time; nothing need be painted
         return _collect(fig, renderer)
 

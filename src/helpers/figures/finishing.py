@@ -7,6 +7,9 @@ a test or the build.
 
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass, field
+
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -23,26 +26,52 @@ class FinishError(ValueError):
     pass
 
 
+@dataclass
+class _Made:
+    """What the kit knows of a figure it made: kept beside the figure (a weak map), not in attributes set on
+    matplotlib's object."""
+
+    layout: Layout
+    plot_height: float
+    rect: tuple = (0, 0, 1, 1)  # the plot's share of the figure once finish() has added its texts
+    finished: bool = False
+    texts: dict = field(default_factory=dict)
+
+
+_MADE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # figure -> _Made; gone with the figure
+
+
+def _made(fig: Figure) -> _Made:
+    """The kit's record of ``fig``; a figure made elsewhere gets the page layout at its current height."""
+    if fig not in _MADE:
+        _MADE[fig] = _Made(PAGE, fig.get_figheight())
+    return _MADE[fig]
+
+
 def new_figure(layout: Layout = PAGE, height: float | None = None) -> Figure:
     """A figure as wide as ``layout`` prints it; ``height`` (inches) is the plot's, with its tick labels, axis titles
     and legend: ``finish`` adds the room the title, subtitle and footer need at this width."""
     height = height or layout.width * 0.55
     with style(layout):
         fig = Figure(figsize=(layout.width, height), dpi=PRINT_DPI)  # measured at the dpi it is printed at
-    fig._helpers_layout = layout
-    fig._helpers_plot_height = height
+    _MADE[fig] = _Made(layout, height)
     return fig
 
 
 def set_plot_height(fig: Figure, height: float) -> None:
     """Change the plot's height (inches) of a figure not yet finished: the figure is resized, and ``finish`` keeps it."""
     fig.set_figheight(height)
-    fig._helpers_plot_height = height
+    _made(fig).plot_height = height
 
 
 def layout_of(fig: Figure) -> Layout:
     """The layout a figure was made for (``new_figure``)."""
-    return getattr(fig, "_helpers_layout", PAGE)
+    return _made(fig).layout
+
+
+def plot_rect(fig: Figure) -> tuple:
+    """The part of a finished figure its plot takes (left, bottom, right, top as fractions): the rest is its texts."""
+    return _made(fig).rect
 
 
 def finish(fig: Figure, title: str, subtitle: str, source: str, note: str | None = None) -> Figure:
@@ -67,7 +96,7 @@ def finish(fig: Figure, title: str, subtitle: str, source: str, note: str | None
     foot = [(g, wrap_to_width(renderer, t, size, w, room, fig.dpi), size, w, c) for g, t, size, w, c in foot if t]
     head_h = MARGIN + sum(len(ls) * size * LEADING / 72 for _, ls, size, *_ in head) + GAP * len(head)
     foot_h = MARGIN + sum(len(ls) * size * LEADING / 72 for _, ls, size, *_ in foot) + GAP
-    plot_h = getattr(fig, "_helpers_plot_height", fig.get_figheight())
+    plot_h = _made(fig).plot_height
     height = plot_h + head_h + foot_h
     fig.set_figheight(height)
     with style(layout):
@@ -84,11 +113,11 @@ def finish(fig: Figure, title: str, subtitle: str, source: str, note: str | None
                 fig.text(MARGIN / fig.get_figwidth(), y / height, line, fontsize=size, weight=weight, color=colour,
                          va="bottom", ha="left", gid=f"{gid}-{i}")  # fmt: skip
                 y += size * LEADING / 72
-    fig._helpers_rect = (0, foot_h / height, 1, 1 - head_h / height)
+    _made(fig).rect = (0, foot_h / height, 1, 1 - head_h / height)
     with style(layout):
         fit(fig)
-    fig._helpers_finished = True  # export refuses an unfinished chart
-    fig._helpers_texts = {"title": title, "subtitle": subtitle, "source": source, "note": note}
+    _made(fig).finished = True  # export refuses an unfinished chart
+    _made(fig).texts = {"title": title, "subtitle": subtitle, "source": source, "note": note}
     return fig
 
 
@@ -98,7 +127,7 @@ def fit(fig: Figure, rect=None) -> None:
     it does not manage, or no room left), that is an error naming why, not a figure left at its default positions."""
     import warnings
 
-    rect = rect or getattr(fig, "_helpers_rect", (0, 0, 1, 1))
+    rect = rect or _made(fig).rect
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UserWarning)
         for _ in range(3):  # a legend anchored in axes fraction moves with the axes: settle it in a few passes
@@ -137,7 +166,7 @@ def wrap_to_width(renderer, text: str, size: float, weight: str, room: float, dp
 
 def texts_of(fig: Figure) -> dict:
     """What ``finish`` put on the figure: title, subtitle, source and note."""
-    return dict(getattr(fig, "_helpers_texts", {}))
+    return dict(_made(fig).texts)
 
 
 def caption(texts: dict) -> str:
@@ -154,7 +183,7 @@ def figure_texts(fig: Figure, part: str) -> str:
 
 
 def is_finished(fig: Figure) -> bool:
-    return bool(getattr(fig, "_helpers_finished", False))
+    return _made(fig).finished
 
 
 def ordinal(n: int) -> str:

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from ..atomic import atomic_files
 from ..paths import data_dir, figures_dir
 from . import figcheck
-from .finishing import PRINT_DPI, caption, fit, is_finished, layout_of, texts_of
+from .finishing import PRINT_DPI, caption, fit, is_finished, layout_of, plot_rect, texts_of
 from .provenance import add_svg_titles, mark_titles
 from .theme import LAYOUTS, Layout, style
 
@@ -207,7 +207,7 @@ def _plain(fig: Figure) -> Iterator[None]:
     """The figure without its title, subtitle, source and note, the figure shrunk to the plot; restored after."""
     hidden = [t for t in fig.texts if (t.get_gid() or "").startswith(CHROME) and t.get_visible()]
     height = fig.get_figheight()
-    rect = getattr(fig, "_helpers_rect", (0, 0, 1, 1))
+    rect = plot_rect(fig)
     for t in hidden:
         t.set_visible(False)
     fig.set_figheight(height * (rect[3] - rect[1]) + 0.1)
