@@ -429,3 +429,16 @@ def test_a_table_a_read_table_rests_on_is_an_input_because_the_data_package_says
         r.pop("x-inputs", None)
     package.write_text(json.dumps(dp, indent=2), encoding="utf-8")
     assert not changed_by_a_passage()
+
+
+def test_a_build_with_nothing_to_do_imports_neither_pandas_nor_matplotlib(project):
+    """The no-op build (the one a reader runs most) hashes, finds every notebook unchanged and checks the pages with
+    the standard library: importing pandas alone would take longer than all of that."""
+    code = ("import sys, io\nfrom helpers.builder import build\n"
+            f"results = build(root=__import__('pathlib').Path({str(project)!r}), out=io.StringIO())\n"
+            "assert all(r.status == 'unchanged' for r in results), results\n"
+            "print(sorted(m for m in ('pandas', 'matplotlib', 'numpy') if m in sys.modules))")  # fmt: skip
+    env = dict(os.environ, HELPERS_PROJECT_ROOT=str(project))
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]", f"a no-op build imported {done.stdout.strip()}"

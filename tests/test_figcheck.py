@@ -96,8 +96,8 @@ def test_each_width_is_laid_out_not_scaled_and_its_smallest_text_is_recorded(tmp
     small = meta["smallest_text_pt"]
     assert small["good.column.png"] >= COLUMN.min_pt and small["good.png"] >= PAGE.min_pt
     assert small["good.column.png"] < small["good.png"], "the column has its own, smaller (but legible) type"
-    with Image.open(paths["column.png"]) as col, Image.open(paths["page.png"]) as pg:
-        assert abs(col.size[0] - 1004) <= 2 and abs(pg.size[0] - 2008) <= 2
+    with Image.open(paths["column.png"]) as col, Image.open(paths["png"]) as pg:
+        assert abs(col.size[0] - 1004) <= 2 and abs(pg.size[0] - 1338) <= 2
         assert col.size[1] / col.size[0] > pg.size[1] / pg.size[0], "the column figure is not the page figure shrunk"
     svg = paths["svg"].read_text(encoding="utf-8")
     assert "<title>“five” · Source: the article, Mali story (Sept 2021) · row r2</title>" in svg

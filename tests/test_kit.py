@@ -73,8 +73,8 @@ def test_two_exports_are_byte_identical_and_embed_no_date(tables, tmp_path):
     a = export(draw, "same", data, alt="Six bars.", directory=tmp_path / "a")
     draw, data = _draw(tables)
     b = export(draw, "same", data, alt="Six bars.", directory=tmp_path / "b")
-    assert set(a) == {"png", "svg", "pdf", "csv", "plain.png", "plain.svg", "plain.pdf", "page.png", "column.png",
-                      "column.svg", "column.pdf", "meta.json"}  # fmt: skip
+    assert set(a) == {"png", "svg", "pdf", "csv", "plain.png", "plain.svg", "plain.pdf", "column.png", "column.svg",
+                      "column.pdf", "meta.json"}  # fmt: skip
     for ext in a:
         assert a[ext].read_bytes() == b[ext].read_bytes(), f".{ext} differs between two exports"
     assert b"CreationDate" not in a["pdf"].read_bytes() and b"<dc:date>" not in a["svg"].read_bytes()

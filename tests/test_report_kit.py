@@ -35,10 +35,13 @@ def test_every_figure_has_a_plain_variant_and_report_sizes(built):
     figures = built / "reports" / "figures"
     for f in _manifest(built)["figures"]:
         files = f["files"]
-        assert {"plain.png", "plain.svg", "plain.pdf", "page.png", "column.png", "column.svg", "column.pdf"} <= set(files)
-        for size, width_px in (("page", 2008), ("column", 1004)):
-            with Image.open(figures / Path(files[f"{size}.png"]["path"]).name) as im:
-                assert abs(im.size[0] - width_px) <= 2 and round(im.info["dpi"][0]) == 300, (f["name"], size, im.size)
+        assert {"png", "plain.png", "plain.svg", "plain.pdf", "column.png", "column.svg", "column.pdf"} <= set(files)
+        assert "page.png" not in files, "one PNG per width: no second page PNG at another resolution"
+        for key, width_px, dpi in (("png", 1338, 200), ("column.png", 1004, 300)):  # 17 cm at 200 dpi, 8.5 cm at 300
+            with Image.open(figures / Path(files[key]["path"]).name) as im:
+                assert abs(im.size[0] - width_px) <= 2 and round(im.info["dpi"][0]) == dpi, (f["name"], key, im.size)
+        with Image.open(figures / f"{f['name']}.png") as page, Image.open(figures / f"{f['name']}.plain.png") as plain:
+            assert plain.size[0] == page.size[0] and plain.size[1] < page.size[1], "the plain variant is cut to the plot"
         svg = (figures / f"{f['name']}.svg").read_text(encoding="utf-8")
         plain = (figures / f"{f['name']}.plain.svg").read_text(encoding="utf-8")
         assert "<text" in svg, "SVG keeps its text as text"

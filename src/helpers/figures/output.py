@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from ..atomic import atomic_files
 from ..paths import data_dir, figures_dir
 from . import figcheck
-from .finishing import PRINT_DPI, caption, fit, is_finished, layout_of, plot_rect, texts_of
+from .finishing import PRINT_DPI, caption, is_finished, layout_of, plot_rect, texts_of
 from .provenance import add_svg_titles, mark_titles
 from .theme import LAYOUTS, Layout, style
 
@@ -59,12 +60,12 @@ def export(
 
     ``draw(layout)`` returns a finished figure laid out for ``layout`` (``style.LAYOUTS``: a page, 17 cm, and a
     column, 8.5 cm, each with its own text sizes); it runs in that layout's style. The page figure is written as
-    ``name.png/.svg/.pdf`` (and ``name.page.png`` at 300 dpi), the column figure as ``name.column.png/.svg/.pdf``.
+    ``name.png/.svg/.pdf`` (the PNG at ``dpi``), the column figure as ``name.column.png/.svg/.pdf`` (300 dpi).
     A ``Figure`` instead of ``draw`` is published at the one width it was made for. Every drawn figure must pass the
     figure check (``figcheck``) at its width, else ``figcheck.FigureCheckError`` names the texts at fault.
 
-    With ``variants`` (the default) also: a plain variant of the page figure without title, subtitle and footer
-    (``name.plain.png/.svg/.pdf``; those texts go in the caption), and ``name.meta.json`` with the texts, the caption,
+    With ``variants`` (the default) also: a plain variant, the page figure cut to its plot, without title, subtitle
+    and footer (``name.plain.png/.svg/.pdf``; those texts go in the caption), and ``name.meta.json`` with the texts, the caption,
     ``alt`` (a short alt text, written by the notebook from the data), a longer ``description`` listing the plotted
     rows, and the smallest text measured in each file. In every SVG each mark tagged with a plotted row's id gets a
     ``<title>`` with the row's words and source (a browser shows it on hover).
@@ -93,8 +94,6 @@ def export(
         for lay in figs:
             if lay != main:
                 targets |= {f"{lay}.{ext}": out / f"{name}.{lay}.{ext}" for ext in FORMATS}
-        if main == "page":
-            targets["page.png"] = out / f"{name}.page.png"
         targets |= {f"plain.{ext}": out / f"{name}.plain.{ext}" for ext in FORMATS}
         targets["meta.json"] = out / f"{name}.meta.json"
     titles = mark_titles(data, _sources())
@@ -108,13 +107,10 @@ def export(
                     _save(fig, temps[prefix + ext], ext, dpi if ext == "png" and lay == main else PRINT_DPI, titles)
                     smallest[targets[prefix + ext].name] = size
                 if variants and lay == main:
-                    if main == "page":
-                        _save(fig, temps["page.png"], "png", PRINT_DPI, titles)
-                        smallest[targets["page.png"].name] = size
-                    with _plain(fig):
-                        plain_size = figcheck.check(fig, name, f"{lay}, plain", _min_pt(fig))
+                    with _plain(fig) as plot:  # the same figure, its texts hidden, cut to its plot: nothing moves
+                        plain_size = figcheck.smallest_text(fig)
                         for ext in FORMATS:
-                            _save(fig, temps[f"plain.{ext}"], ext, dpi, titles)
+                            _save(fig, temps[f"plain.{ext}"], ext, dpi, titles, bbox=plot)
                             smallest[targets[f"plain.{ext}"].name] = plain_size
         data.to_csv(temps["csv"], index=False, lineterminator="\n", date_format="%Y-%m-%d")
         if variants:
@@ -194,8 +190,10 @@ def _fonts_without_layout_tables() -> Iterator[None]:
         subset.Options._drop_tables_default = default
 
 
-def _save(fig: Figure, path: Path, ext: str, dpi: float, titles: dict[str, str]) -> None:
+def _save(fig: Figure, path: Path, ext: str, dpi: float, titles: dict[str, str], bbox: Bbox | None = None) -> None:
     extra = {"pil_kwargs": {"dpi": (dpi, dpi)}} if ext == "png" else {}
+    if bbox is not None:  # a part of the figure (inches): the plain variant's plot
+        extra |= {"bbox_inches": bbox, "pad_inches": 0}
     with _fonts_without_layout_tables() if ext == "pdf" else contextlib.nullcontext():
         fig.savefig(path, format=ext, dpi=dpi, metadata=_METADATA[ext], **extra)
     if ext == "svg" and titles:
@@ -203,22 +201,20 @@ def _save(fig: Figure, path: Path, ext: str, dpi: float, titles: dict[str, str])
 
 
 @contextlib.contextmanager
-def _plain(fig: Figure) -> Iterator[None]:
-    """The figure without its title, subtitle, source and note, the figure shrunk to the plot; restored after."""
+def _plain(fig: Figure) -> Iterator[Bbox]:
+    """The figure without its title, subtitle, source and note: those texts hidden, and the part of the figure its
+    plot takes (inches) to save, so the plain variant is the page figure cut to its plot, not a figure laid out
+    again (nothing moves, so nothing new can overlap). The texts are shown again after."""
     hidden = [t for t in fig.texts if (t.get_gid() or "").startswith(CHROME) and t.get_visible()]
-    height = fig.get_figheight()
-    rect = plot_rect(fig)
+    _, bottom, _, top = plot_rect(fig)
+    width, height = fig.get_figwidth(), fig.get_figheight()
     for t in hidden:
         t.set_visible(False)
-    fig.set_figheight(height * (rect[3] - rect[1]) + 0.1)
-    fit(fig, (0, 0, 1, 1))
     try:
-        yield
+        yield Bbox.from_extents(0, bottom * height, width, top * height)
     finally:
         for t in hidden:
             t.set_visible(True)
-        fig.set_figheight(height)
-        fit(fig, rect)
 
 
 def _sources() -> pd.DataFrame | None:

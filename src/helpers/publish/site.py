@@ -29,8 +29,8 @@ from .. import paths
 from ..atomic import atomic_files
 from .render import render
 
-SIZE_LABELS = {"png": "PNG", "svg": "SVG (text editable)", "pdf": "PDF (fonts embedded)", "plain.png": "plain PNG",
-               "plain.svg": "plain SVG", "plain.pdf": "plain PDF", "page.png": "PNG 17 cm, 300 dpi",
+SIZE_LABELS = {"png": "PNG 17 cm, 200 dpi", "svg": "SVG (text editable)", "pdf": "PDF (fonts embedded)", "plain.png": "plain PNG",
+               "plain.svg": "plain SVG", "plain.pdf": "plain PDF",
                "column.png": "column PNG 8.5 cm, 300 dpi", "column.svg": "column SVG", "column.pdf": "column PDF",
                "csv": "data (CSV)"}  # fmt: skip
 
