@@ -125,3 +125,21 @@ def test_a_changed_value_the_closing_words_state_stops_the_build_at_their_check(
     assert [r.status for r in results] == ["failed"], log.getvalue()
     assert "what the closing words say" in results[0].message and "AssertionError" in results[0].message
     assert not (tmp_path / "reports" / "notebooks" / "11_french_forces_record.ipynb").exists()
+
+
+def test_figure_bodies_say_what_to_draw_and_leave_where_to_the_kit():
+    """Layout choices (legend place, wording that fits, tick density, sizes) are the kit's (fx.words, fx.wrap,
+    fx.legend_below, fx.year_ticks, L.mark, L.gap, new_figure(lines=...)): fewer than 20 page/column pairs in all the
+    notebooks, and no offset typed as a number of points or a fraction of the axes."""
+    picks, typed = 0, []
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            picks += len(re.findall(r"\bL\.pick\(|\bL\.narrow\b", cell.source))
+            for m in re.finditer(r"(?:xytext|bbox_to_anchor)=\(([^()]*)\)", cell.source):
+                literal = [p.strip() for p in m.group(1).split(",") if re.fullmatch(r"-?\d+(\.\d+)?", p.strip())]
+                typed += [f"{path.name}: {m.group(0)}" for v in literal if float(v) != 0]  # a number, not in L's units
+    assert picks < 20, f"{picks} page/column choices made by hand in the notebooks"
+    assert not typed, f"offsets typed in figure bodies: {typed}"

@@ -7,6 +7,18 @@ A notebook imports the kit in one line, ``from helpers import figures as fx``, a
 """
 
 from ..paths import figures_dir
+from .adapt import (
+    axes_width,
+    columns_for,
+    count_ticks,
+    legend_beside,
+    month_ticks,
+    rows_height,
+    text_share,
+    words,
+    wrap,
+    year_ticks,
+)
 from .figcheck import FigureCheckError, problems, smallest_text
 from .finishing import (
     FinishError,
@@ -21,6 +33,7 @@ from .finishing import (
     ordinal,
     qualified,
     set_plot_height,
+    set_plot_lines,
     thousands,
 )
 from .marks import (
@@ -87,6 +100,17 @@ from .theme import (
 )
 
 __all__ = [
+    "set_plot_lines",
+    "axes_width",
+    "columns_for",
+    "count_ticks",
+    "legend_beside",
+    "month_ticks",
+    "rows_height",
+    "text_share",
+    "words",
+    "wrap",
+    "year_ticks",
     "INK",
     "GREY_TEXT",
     "GREY_SOFT",

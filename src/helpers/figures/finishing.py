@@ -33,6 +33,7 @@ class _Made:
 
     layout: Layout
     plot_height: float
+    lines: float | None = None  # the data area's height in lines of the layout's text, if asked for (new_figure)
     rect: tuple = (0, 0, 1, 1)  # the plot's share of the figure once finish() has added its texts
     finished: bool = False
     texts: dict = field(default_factory=dict)
@@ -48,14 +49,49 @@ def _made(fig: Figure) -> _Made:
     return _MADE[fig]
 
 
-def new_figure(layout: Layout = PAGE, height: float | None = None) -> Figure:
-    """A figure as wide as ``layout`` prints it; ``height`` (inches) is the plot's, with its tick labels, axis titles
-    and legend: ``finish`` adds the room the title, subtitle and footer need at this width."""
+def new_figure(layout: Layout = PAGE, height: float | None = None, *, lines: float | None = None) -> Figure:
+    """A figure as wide as ``layout`` prints it. Its height is the kit's to choose from what is drawn: ``lines`` is
+    the height of the data area (the axes) in lines of the layout's text, and ``finish`` grows the figure by whatever
+    the tick labels, axis titles and a legend below take at this width, then by the title, subtitle and footer; so
+    the same figure body gives a page and a column figure each as tall as it needs. ``height`` (inches) fixes the
+    plot's height instead (a map sizes itself: ``geo.fit_map``)."""
+    if lines is not None:
+        height = lines * layout.text * LEADING / 72 + 1.0  # a first guess; finish() settles it
     height = height or layout.width * 0.55
     with style(layout):
         fig = Figure(figsize=(layout.width, height), dpi=PRINT_DPI)  # measured at the dpi it is printed at
-    _MADE[fig] = _Made(layout, height)
+    _MADE[fig] = _Made(layout, height, lines)
     return fig
+
+
+def _grow_to_lines(fig: Figure) -> None:
+    """Resize the figure until its axes are ``lines`` of text tall (panels stacked one over another add up, panels
+    side by side count once), whatever the tick labels, axis titles and legends around and between them take (laid
+    out by ``fit``, as the finished figure will be)."""
+    made = _made(fig)
+    target = made.lines * made.layout.text * LEADING / 72
+    # start tall enough for what hangs around the axes, so the first layout can succeed; the loop then settles it
+    set_plot_height(fig, max(fig.get_figheight(), target * 1.5 + 2.0))
+    for _ in range(8):
+        fit(fig, (0, 0, 1, 1))
+        spans = sorted((ax.get_position().y0, ax.get_position().y1) for ax in fig.axes if ax.get_visible() and ax.axison)
+        if not spans:
+            return
+        covered, (lo, hi) = 0.0, spans[0]  # the heights the axes cover, side-by-side panels counted once
+        for y0, y1 in spans[1:]:
+            if y0 > hi:
+                covered, lo = covered + hi - lo, y0
+            hi = max(hi, y1)
+        grow = target - (covered + hi - lo) * fig.get_figheight()
+        set_plot_height(fig, fig.get_figheight() + grow)
+        if abs(grow) < 0.005:
+            return
+
+
+def set_plot_lines(fig: Figure, lines: float) -> None:
+    """Ask for the data area to be ``lines`` of text tall (see ``new_figure``), once a figure body knows how many lines
+    its labels take at this width."""
+    _made(fig).lines = lines
 
 
 def set_plot_height(fig: Figure, height: float) -> None:
@@ -86,6 +122,9 @@ def finish(fig: Figure, title: str, subtitle: str, source: str, note: str | None
         raise FinishError("a report figure needs a title and a source line")
     title = title[:1].upper() + title[1:]  # a title is a sentence, whatever word a computed title begins with
     layout = layout_of(fig)
+    if _made(fig).lines is not None:
+        with style(layout):
+            _grow_to_lines(fig)
     renderer = FigureCanvasAgg(fig).get_renderer()
     room = (fig.get_figwidth() - 2 * MARGIN) * 0.97  # slack: hinting at a lower dpi can widen a line a little
     source = source if source.startswith("Source:") else f"Source: {source}"
@@ -212,7 +251,16 @@ def legend_below(ax, handles: list, *, title: str | None = None, **kw):
     from matplotlib.transforms import ScaledTranslation
 
     layout = layout_of(ax.figure)
-    drop = (3.6 if ax.get_xlabel() else 2.0) * layout.text / 72  # inches: the tick labels, and the axis title if any
+    # inches below the axes taken by what hangs under them (tick labels of one or more lines, the axis title), as drawn
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()
+    old = ax.get_legend()
+    if old is not None:
+        old.set_visible(False)
+    ax.figure.draw_without_rendering()
+    tight = ax.get_tightbbox(renderer)
+    if old is not None:
+        old.set_visible(True)
+    drop = (ax.get_window_extent(renderer).y0 - tight.y0) / ax.figure.dpi + layout.text / 2 / 72
     longest = max((len(h.get_label()) for h in handles), default=0)
     room = 2 if layout.narrow else 4
     if longest > (20 if layout.narrow else 30):

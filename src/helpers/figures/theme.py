@@ -81,6 +81,16 @@ class Layout:
     title: float
     subtitle: float
     foot: float  # the Source and Note lines
+    marks: float = 1.0  # a marker's area at this width, as a share of its area on the page
+
+    @property
+    def gap(self) -> float:
+        """The layout's unit of space between a mark and its label, in points: half its text size."""
+        return self.text / 2
+
+    def mark(self, area: float) -> float:
+        """A marker's area (points squared, as scatter takes it) at this width, given its area on the page."""
+        return area * self.marks
 
     @property
     def width(self) -> float:
@@ -104,7 +114,7 @@ class Layout:
 # A printed report's page (17 cm of text width) and column (8.5 cm), the sizes the Financial Times' and Datawrapper's
 # templates draw for; text at least 7 pt on a page and 6 pt in a column.
 PAGE = Layout("page", 17.0, 7.0, text=8.0, small=7.2, title=11.0, subtitle=8.4, foot=7.0)
-COLUMN = Layout("column", 8.5, 6.0, text=6.6, small=6.2, title=8.6, subtitle=6.8, foot=6.0)
+COLUMN = Layout("column", 8.5, 6.0, text=6.6, small=6.2, title=8.6, subtitle=6.8, foot=6.0, marks=0.6)
 LAYOUTS = {"page": PAGE, "column": COLUMN}
 
 

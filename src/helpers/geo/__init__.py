@@ -37,6 +37,7 @@ from .draw import (
     fit_map,
     frame,
     great_circle,
+    key_legend,
     key_note,
     legend_marker,
     line_label,
@@ -51,7 +52,7 @@ __all__ = [
     "GEOD", "NATURAL_EARTH", "NATURAL_EARTH_LICENCE", "WGS84", "GeoError", "Region", "adjust_labels", "basemap",
     "basemap_cache_clear", "check_places", "countries", "country_gap_km", "country_labels", "country_names",
     "country_shape", "distance_to_country_km", "event_rows", "events_gdf", "export_geodata", "fill", "fit_map",
-    "frame", "frame_bounds", "geodesic_km", "great_circle", "key_note", "laea", "legend_marker", "line_label",
+    "frame", "frame_bounds", "geodesic_km", "great_circle", "key_legend", "key_note", "laea", "legend_marker", "line_label",
     "map_axes", "neighbours", "pairwise_km", "place_rows", "places_gdf", "projected", "projected_countries",
     "provenance", "select_places", "source_line",
 ]  # fmt: skip

@@ -14,13 +14,14 @@ from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import Collection
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from shapely.geometry import box
 from shapely.ops import polylabel
 
 from ..facts import source_kinds
-from ..figures.finishing import GAP, fit, layout_of, set_plot_height, wrap_to_width
+from ..figures.finishing import GAP, MARGIN, fit, layout_of, set_plot_height, wrap_to_width
 from ..figures.provenance import source_line as chart_source_line
 from ..figures.theme import COUNTRY_EDGE, COUNTRY_FILL, GREY_MUTED, GREY_RULE, lighten
 from .basemap import WGS84, GeoError, Region, frame_bounds, projected_countries, provenance
@@ -80,6 +81,8 @@ def map_axes(fig: Figure, key_height: float | None = None):
     """A map panel on top and a key panel (legend, findings) below it, so neither hides the map; ``key_height`` is
     the key's share of the plot height (a column layout needs more, its legend has one column)."""
     key_height = key_height or layout_of(fig).pick(0.16, 0.3)
+    # a first size with room for the map, its legend and notes: fit_map gives the figure its final height
+    set_plot_height(fig, max(fig.get_figheight(), fig.get_figwidth() * 1.5))
     # no hspace here: a grid with its own spacing is one tight_layout (finish) leaves alone
     grid = fig.add_gridspec(2, 1, height_ratios=[1 - key_height, key_height])
     ax, key = fig.add_subplot(grid[0]), fig.add_subplot(grid[1])
@@ -159,17 +162,38 @@ def _data_box(ax, artist, renderer) -> Bbox:
     return box.transformed(ax.transData.inverted())
 
 
-def key_note(key, legend, text: str, below: bool = False, **kw):
-    """A boxed note (a finding, or lists a wider layout shows on the map) in the key panel, set in the layout's small
-    size: beside the legend, or under it (``below``: a column layout, whose legend takes the key's full width). Each
-    line of ``text`` is wrapped to the room left, as the renderer measures it; the note is placed relative to the
-    legend's drawn extent, so it moves with it. ``bbox=None`` drops the box; other keywords go to ``annotate``."""
+BESIDE_MIN = 2.4  # inches: the narrowest room beside the legend a note is set in; less, and it goes under the legend
+
+
+def key_legend(key, handles: list, columns: list[list] | None = None, **kw):
+    """The map's legend in its key panel, in as many columns as the key's width holds for these labels (at most
+    two); ``columns`` (the handles in groups, one group a column) is followed when there is room for them side by
+    side. The kit chooses, from the labels' measured widths."""
+    fig = key.figure
+    size = layout_of(fig).small
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    prop = FontProperties(family="DejaVu Sans", size=size)
+    longest = max(renderer.get_text_width_height_descent(h.get_label(), prop, ismath=False)[0] for h in handles) / fig.dpi
+    per_column = longest + 4 * size / 72  # the label, its swatch and the gap to the next column
+    ncols = 2 if fig.get_figwidth() - 2 * MARGIN >= 2 * per_column else 1
+    if columns and ncols == len(columns):
+        handles = [h for group in columns for h in group]
+    return key.legend(handles=handles, loc="upper left", ncols=ncols, frameon=False, borderaxespad=0, **kw)
+
+
+def key_note(key, legend, text: str, below: bool | None = None, **kw):
+    """A boxed note (a finding, or lists) in the key panel, set in the layout's small size: beside the legend, or
+    under it when the room beside it is narrower than ``BESIDE_MIN`` (or ``below`` says so). Each line of ``text`` is
+    wrapped to the room left, as the renderer measures it; the note is placed relative to the legend's drawn extent,
+    so it moves with it. ``bbox=None`` drops the box; other keywords go to ``annotate``."""
     fig = key.figure
     size = layout_of(fig).small
     renderer = FigureCanvasAgg(fig).get_renderer()
     fit(fig)
     fig.draw_without_rendering()  # the legend's extent is known once it is drawn
     leg, panel = legend.get_window_extent(renderer), key.get_window_extent(renderer)
+    if below is None:
+        below = (panel.x1 - leg.x1) / fig.dpi < BESIDE_MIN
     pad = size * 0.6  # points between the box's edge and its text
     room = (panel.width if below else panel.x1 - leg.x1) / fig.dpi - 4 * pad / 72
     lines = "\n".join(line for part in text.split("\n") for line in wrap_to_width(renderer, part, size, "normal", room, fig.dpi))
