@@ -324,3 +324,27 @@ def test_a_long_table_shows_its_first_rows_and_says_how_many_there_are():
     html = fx.table(df, max_rows=50).to_html()
     assert html.count("<tr>") == 51 and "The first 50 of 300 rows." in html
     assert "The first" not in fx.table(df.head(50), max_rows=50).to_html()
+
+
+def test_the_layout_primitives_choose_from_the_room_the_figure_has():
+    """The same call gives each width its own choice: the fullest wording that fits, a wrap at the measured width that
+    keeps a no-break space, fewer year ticks on a narrow axis, and a data area the asked number of text lines tall."""
+    import matplotlib.dates as mdates
+
+    from helpers.figures.theme import COLUMN
+
+    long, short = "Date (bars span the month or year the article gives, diamonds a day)", "Date"
+    chosen = {}
+    for layout in (PAGE, COLUMN):
+        fig = new_figure(layout, lines=10)
+        ax = fig.add_subplot()
+        ax.set_xlim(mdates.datestr2num("2000-01-01"), mdates.datestr2num("2014-01-01"))
+        fx.year_ticks(ax)
+        chosen[layout.name] = (fx.words(ax, long, short), ax.xaxis.get_major_locator().base.step)
+        wrapped = fx.wrap(ax, "one two three four five six seven eight\u00a0nine", room=0.6)
+        assert "eight\u00a0nine" in wrapped and max(len(line) for line in wrapped.split("\n")) < 20
+        finish(fig, title="A finding", subtitle="Units", source="Source: a test")
+        height = ax.get_position().height * fig.get_figheight()
+        assert abs(height - 10 * layout.text * 1.22 / 72) < 0.02, f"{layout.name}: data area {height:.2f} in"
+    assert chosen["page"][0] == long and chosen["column"][0] == short
+    assert chosen["page"][1] < chosen["column"][1], "a narrow axis gets fewer year ticks"
