@@ -43,6 +43,26 @@ class Scratch:
         raise KeyError(row_id)
 
 
+def table_rows(root: Path, table: str) -> list[dict]:
+    """A table of ``root``'s data/ as read, every value a string."""
+    with open(root / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def validation_problems(root: Path) -> list[str]:
+    """What validation finds in ``root``'s tables (the gazetteer left out), one line each."""
+    from helpers.facts import validate
+
+    return [str(p) for p in validate(root, check_gazetteer=False)]
+
+
+def the_problem(problems: list[str], *needles: str) -> str:
+    """The first problem that mentions every needle; fails, listing them all, if none does."""
+    hits = [p for p in problems if all(n in p for n in needles)]
+    assert hits, f"no problem mentions {needles}; got:\n" + "\n".join(problems)
+    return hits[0]
+
+
 @pytest.fixture
 def scratch(tmp_path, monkeypatch) -> Scratch:
     for sub in ("data", "seeds"):

@@ -3,36 +3,21 @@ the article accounted for; every verdict read a second time; the ledger's page w
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import json
-from pathlib import Path
 
 import pytest
 from conftest import COLLECTION
+from conftest import table_rows as _rows
+from conftest import the_problem as _one
+from conftest import validation_problems as _problems
 
 from helpers.builder import build
-from helpers.facts import validate
 from helpers.facts.agreement import cohen_kappa, raw_agreement
 from helpers.facts.text import normalise
 
 ROOT = COLLECTION  # this collection, or the one $HELPERS_TEST_COLLECTION names (tests marked collection)
-
-
-def _rows(root: Path, table: str) -> list[dict]:
-    with open(root / "data" / f"{table}.csv", encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def _problems(root: Path) -> list[str]:
-    return [str(p) for p in validate(root, check_gazetteer=False)]
-
-
-def _one(problems: list[str], *needles: str) -> str:
-    hits = [p for p in problems if all(n in p for n in needles)]
-    assert hits, f"no problem mentions {needles}; got:\n" + "\n".join(problems)
-    return hits[0]
 
 
 # --------------------------------------------------------------------------- cited, not copied
