@@ -9,7 +9,7 @@ import matplotlib.ticker as mticker
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.font_manager import FontProperties
 
-from .finishing import FinishError, fit, layout_of, legend_below
+from .finishing import FinishError, fit, layout_of, legend_below, wrap_to_width
 
 
 def _width_in(fig, text: str, size: float, weight: str = "normal") -> float:
@@ -54,18 +54,12 @@ def wrap(ax, text: str, room: float | None = None, size: float | None = None) ->
     """``text`` broken into lines no wider than ``room`` inches (by default the axes' width) at ``size`` points."""
     size = size or layout_of(ax.figure).text
     room = axes_width(ax) if room is None else room
-    out = []
-    for paragraph in text.split("\n"):  # a line break in the text stays; a no-break space (\u00a0) never breaks
-        lines, line = [], ""
-        for word in (w for w in paragraph.split(" ") if w):
-            trial = f"{line} {word}".strip(" ")
-            if line and _width_in(ax.figure, trial, size) > room:
-                lines.append(line)
-                line = word
-            else:
-                line = trial
-        out += [*lines, line]
-    return "\n".join(out)
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()
+    return "\n".join(
+        line
+        for paragraph in text.split("\n")  # a line break in the text stays
+        for line in wrap_to_width(renderer, paragraph, size, "normal", room, ax.figure.dpi)
+    )
 
 
 def year_ticks(ax, label: str = "2000") -> None:

@@ -193,8 +193,8 @@ def wrap_to_width(renderer, text: str, size: float, weight: str, room: float, dp
         return renderer.get_text_width_height_descent(s, prop, ismath=False)[0] / dpi
 
     lines, line = [], ""
-    for word in text.split():
-        trial = f"{line} {word}".strip()
+    for word in (w for w in text.split(" ") if w):  # a no-break space (\u00a0) holds its words together
+        trial = f"{line} {word}".strip(" ")
         if line and width(trial) > room:
             lines.append(line)
             line = word

@@ -14,14 +14,13 @@ from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import Collection
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from shapely.geometry import box
 from shapely.ops import polylabel
 
 from ..facts import source_kinds
-from ..figures.finishing import GAP, MARGIN, fit, layout_of, set_plot_height, wrap_to_width
+from ..figures.finishing import GAP, fit, layout_of, set_plot_height, wrap_to_width
 from ..figures.provenance import source_line as chart_source_line
 from ..figures.theme import COUNTRY_EDGE, COUNTRY_FILL, GREY_MUTED, GREY_RULE, lighten
 from .basemap import WGS84, GeoError, Region, frame_bounds, projected_countries, provenance
@@ -166,16 +165,12 @@ BESIDE_MIN = 2.4  # inches: the narrowest room beside the legend a note is set i
 
 
 def key_legend(key, handles: list, columns: list[list] | None = None, **kw):
-    """The map's legend in its key panel, in as many columns as the key's width holds for these labels (at most
+    """The map's legend in its key panel, in as many columns as the figure's width holds for these labels (at most
     two); ``columns`` (the handles in groups, one group a column) is followed when there is room for them side by
-    side. The kit chooses, from the labels' measured widths."""
-    fig = key.figure
-    size = layout_of(fig).small
-    renderer = FigureCanvasAgg(fig).get_renderer()
-    prop = FontProperties(family="DejaVu Sans", size=size)
-    longest = max(renderer.get_text_width_height_descent(h.get_label(), prop, ismath=False)[0] for h in handles) / fig.dpi
-    per_column = longest + 4 * size / 72  # the label, its swatch and the gap to the next column
-    ncols = 2 if fig.get_figwidth() - 2 * MARGIN >= 2 * per_column else 1
+    side. The kit chooses, from the labels' measured widths (``figures.adapt.columns_for``)."""
+    from ..figures.adapt import columns_for
+
+    ncols = columns_for(key.figure, [h.get_label() for h in handles], most=2)
     if columns and ncols == len(columns):
         handles = [h for group in columns for h in group]
     return key.legend(handles=handles, loc="upper left", ncols=ncols, frameon=False, borderaxespad=0, **kw)
