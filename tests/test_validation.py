@@ -7,6 +7,7 @@ import sys
 
 import pandas as pd
 import pytest
+from conftest import the_problem as _one
 
 from helpers.facts import DataError, load_all, load_table, validate
 
@@ -92,12 +93,6 @@ def test_every_article_fact_the_issue_lists_is_in_a_table():
 
 def _problems(**kw):
     return [str(p) for p in validate(check_gazetteer=kw.get("gazetteer", False))]
-
-
-def _one(problems, *needles):
-    hits = [p for p in problems if all(n in p for n in needles)]
-    assert hits, f"no problem mentions {needles}; got:\n" + "\n".join(problems)
-    return hits[0]
 
 
 def test_quote_not_in_the_source(scratch):
@@ -386,3 +381,12 @@ def test_a_pattern_matches_the_whole_value_as_the_standard_means_it(scratch):
     row = scratch.edit("sources", "burkinainfo_2021_09_24", "url", "https://burkinainfo.com/a page with spaces")
     problems = [str(p) for p in validate(scratch.root, check_gazetteer=False)]
     assert any(f"data/sources.csv: row {row}" in p and "'url'" in p and "the whole value" in p for p in problems), problems
+
+
+@pytest.mark.parametrize(("table", "column"), [("statements", "checked_by"), ("sentences", "checked_by")])
+def test_a_list_with_a_stray_separator(scratch, table, column):
+    # ids separated by ';' with nothing between or after: the schema's pattern names the cell, not a reader's split
+    header, rows = scratch.rows(table)
+    n, row = next((n, r) for n, r in enumerate(rows, start=1) if r[column])
+    scratch.edit(table, row["id"], column, row[column] + ";")
+    _one(_problems(), f"data/{table}.csv", f"row {n} ", f"'{column}'", "the whole value")

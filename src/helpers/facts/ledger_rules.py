@@ -17,7 +17,7 @@ import pandas as pd
 
 from .dates import period_of
 from .rules import Context
-from .text import normalise
+from .text import normalise, split_list
 
 
 def scale(ctx: Context) -> dict[str, dict]:
@@ -142,7 +142,7 @@ def rule_in_sentences(df: pd.DataFrame, ctx: Context):
     t = ctx.raw.get("sentences")
     named = set()
     if t is not None and "checked_by" in t.frame:
-        named = {i.strip() for v in t.frame["checked_by"] if isinstance(v, str) for i in v.split(";")}
+        named = {i for v in t.frame["checked_by"] for i in split_list(v)}
     yield ("id", "a sentence of data/sentences.csv that names this row in checked_by", df["id"].isin(sorted(named)).astype(bool))
 
 
@@ -200,7 +200,7 @@ def rule_sentences(df: pd.DataFrame, ctx: Context):
     known = ctx.ids("claims") | ctx.ids("plans")
 
     def ids_ok(v):
-        return v is None or all(x.strip() in known for x in v.split(";"))
+        return all(x in known for x in split_list(v))
 
     checked = df["role"] == "checked"
     yield (

@@ -17,7 +17,7 @@ import re
 import pandas as pd
 
 from .rules import Context
-from .text import normalise
+from .text import normalise, split_list
 
 SUPPORTED_BY_LINEAGE = ("accurate", "verbatim", "paraphrase")  # verdicts a lineage source may never support
 
@@ -84,7 +84,7 @@ def rule_statements(df: pd.DataFrame, ctx: Context):
     yield ("text", "words found verbatim in the sentence named in sentence_id (data/sentences.csv)",
            pd.Series(inside, index=df.index))  # fmt: skip
     known = ctx.ids("claims") | ctx.ids("plans")
-    ids_ok = df["checked_by"].map(lambda v: v is None or all(x.strip() in known for x in v.split(";")))
+    ids_ok = df["checked_by"].map(lambda v: all(x in known for x in split_list(v)))
     yield ("checked_by", "ids of rows in data/claims.csv or data/plans.csv, separated by ';'", ids_ok.astype(bool))
     yield ("reason", "the claims or plans that check the statement (checked_by), or why it cannot be checked (reason)",
            ~(df["checked_by"].isna() & df["reason"].isna()))  # fmt: skip
@@ -101,7 +101,7 @@ def _named_by_statements(ctx: Context) -> dict[str, set[str]]:
     if t is None or not {"sentence_id", "checked_by"} <= set(t.frame):
         return out
     for sid, by in zip(t.frame["sentence_id"], t.frame["checked_by"], strict=True):
-        out.setdefault(sid, set()).update(x.strip() for x in (by or "").split(";") if x.strip())
+        out.setdefault(sid, set()).update(split_list(by))
     return out
 
 
@@ -113,7 +113,7 @@ def rule_statements_cover(df: pd.DataFrame, ctx: Context):
            "checks it or why nothing can)", ~(checked & ~df["id"].isin(list(named))))  # fmt: skip
 
     def same(i, by):
-        return i not in named or {x.strip() for x in (by or "").split(";") if x.strip()} == named[i]
+        return i not in named or set(split_list(by)) == named[i]
 
     agree = pd.Series([same(i, b) for i, b in zip(df["id"], df["checked_by"], strict=True)], index=df.index)
     yield ("checked_by", "the claims and plans that check the sentence's statements (data/statements.csv), no more, no less",
@@ -142,7 +142,7 @@ def rule_record_check(df: pd.DataFrame, ctx: Context):
     corrected = df["finding"] == "corrected"
     yield ("settlement", "what was done with a row the check found wrong: the fields changed (changed) or why the row keeps "
            "its words (settlement)", ~(corrected & df["changed"].isna() & df["settlement"].isna()))  # fmt: skip
-    ok = df["changed"].map(lambda v: v is None or all(x.strip() in fields for x in v.split(";")))
+    ok = df["changed"].map(lambda v: all(x in fields for x in split_list(v)))
     yield ("changed", "column names of data/record.csv, separated by ';'", ok.astype(bool))
     yield ("source_id", "a source for a check that found one, and none for not_found",
            (df["finding"] == "not_found") == df["source_id"].isna())  # fmt: skip

@@ -32,6 +32,12 @@ _TRANSLATE = str.maketrans(
 _SPACE = re.compile(r"\s+")
 
 
+def split_list(value) -> list[str]:
+    """The items of a cell that lists several, separated by ';' (as checked_by and changed do): stripped, in order,
+    blanks dropped; none for an empty cell (None or pandas' NaN)."""
+    return [x.strip() for x in value.split(";") if x.strip()] if isinstance(value, str) else []
+
+
 def normalise(text: str) -> str:
     """Normalise text for quote matching (rules above; documented in data/README.md)."""
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from ..atomic import atomic_files
 from ..facts import verdicts
+from ..facts.text import split_list
 
 REQUIRED = ("@type", "claimReviewed", "reviewRating", "itemReviewed", "author", "datePublished", "url")
 
@@ -98,8 +99,8 @@ def first_appearances(tables) -> dict[str, dict]:
                 "publisher": {"@type": "Organization", "name": str(o["publisher"])}}  # fmt: skip
         if pd.notna(o["date"]):
             work["datePublished"] = str(o["date"])
-        for cid in str(s["checked_by"]).split(";") if pd.notna(s["checked_by"]) else []:
-            out.setdefault(cid.strip(), work)
+        for cid in split_list(s["checked_by"]):
+            out.setdefault(cid, work)
     return out
 
 

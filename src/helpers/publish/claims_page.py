@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..facts import verdicts
+from ..facts.text import split_list
 from ..figures.provenance import publisher_name, reporter
 from ..figures.theme import verdict_colour, verdict_ink
 from .render import render
@@ -81,9 +82,8 @@ def claims_page(tables, figures: dict[str, list[str]], title: str, root: Path | 
     reviews = {(r["item_table"], r["item_id"]): r for _, r in tables["reviews"].iterrows()}
     sentences: dict[str, list] = {}
     for _, s in tables["sentences"].iterrows():
-        for i in _text(s["checked_by"]).split(";"):
-            if i.strip():
-                sentences.setdefault(i.strip(), []).append(s)
+        for i in split_list(s["checked_by"]):
+            sentences.setdefault(i, []).append(s)
 
     def counterpart(sent) -> dict | None:
         if _text(sent.get("counterpart")) not in ("original", "closest"):
