@@ -131,12 +131,6 @@ def lighten(colour: str, amount: float = 0.6) -> tuple[float, float, float]:
     return (r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)
 
 
-def darken(colour: str, amount: float = 0.5) -> tuple[float, float, float]:
-    """``colour`` mixed with black (0: unchanged, 1: black): a story's colour dark enough for small text."""
-    r, g, b = to_rgb(colour)
-    return (r * (1 - amount), g * (1 - amount), b * (1 - amount))
-
-
 def evidence_style(evidence: str, colour: str) -> dict:
     """Keyword arguments for a bar, span or patch drawn as ``evidence`` in a story's ``colour``."""
     if evidence not in EVIDENCE:
